@@ -1,0 +1,25 @@
+"""Imports every module's models so that `Base.metadata` is complete (Alembic, tests)."""
+
+from gigafibre.billing import models as billing_models
+from gigafibre.catalog import models as catalog_models
+from gigafibre.core import naming
+from gigafibre.core.db import Base
+from gigafibre.customers import models as customer_models
+from gigafibre.dispatch import models as dispatch_models
+from gigafibre.equipment import models as equipment_models
+from gigafibre.flows import models as flow_models
+from gigafibre.staff import models as staff_models
+from gigafibre.tickets import models as ticket_models
+
+__all__ = [
+    "Base",
+    "billing_models",
+    "catalog_models",
+    "customer_models",
+    "dispatch_models",
+    "equipment_models",
+    "flow_models",
+    "naming",
+    "staff_models",
+    "ticket_models",
+]
