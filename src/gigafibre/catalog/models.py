@@ -7,12 +7,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigafibre.core.db import Base, Timestamped
 from gigafibre.core.money import Money
-from gigafibre.core.types import enum_column
+from gigafibre.core.types import UTCDateTime, enum_column
 
 
 class ItemGroup(StrEnum):
@@ -107,7 +107,7 @@ class Quotation(Timestamped, Base):
     gst: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     qst: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     acceptance_ip: Mapped[str | None] = mapped_column(String(45))
     acceptance_hash: Mapped[str | None] = mapped_column(String(64))
 

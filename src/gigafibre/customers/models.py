@@ -8,7 +8,6 @@ from typing import ClassVar
 
 from sqlalchemy import (
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gigafibre.core.db import Base, Timestamped, utcnow
-from gigafibre.core.types import enum_column
+from gigafibre.core.types import UTCDateTime, enum_column
 
 
 class CustomerType(StrEnum):
@@ -123,13 +122,16 @@ class ServiceLocation(Timestamped, Base):
 class CustomerSearchTerm(Base):
     """Normalised words of a customer (name, phone digits, email, address, postal code).
 
-    A prefix range scan on (term) works the same on SQLite and PostgreSQL and keeps search
-    fast without a full scan; the customer service rewrites a customer's terms on every change.
+    A prefix range scan on (term) works the same on SQLite and PostgreSQL (byte order: "C"
+    collation there) and keeps search off full scans; the customer service rewrites a
+    customer's terms on every change.
     """
 
     __tablename__ = "customer_search_term"
 
-    term: Mapped[str] = mapped_column(String(160), primary_key=True)
+    term: Mapped[str] = mapped_column(
+        String(160).with_variant(String(160, collation="C"), "postgresql"), primary_key=True
+    )
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True, index=True
     )
@@ -148,4 +150,4 @@ class TimelineEntry(Base):
     summary: Mapped[str] = mapped_column(String(500))
     actor: Mapped[str] = mapped_column(String(80), default="")
     reference: Mapped[str] = mapped_column(String(40), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

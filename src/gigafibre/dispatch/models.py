@@ -6,12 +6,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
-from sqlalchemy import Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigafibre.core.db import Base, Timestamped
-from gigafibre.core.types import enum_column
+from gigafibre.core.types import UTCDateTime, enum_column
 
 
 class Technician(Timestamped, Base):
@@ -75,9 +74,9 @@ class DispatchJob(Timestamped, Base):
         enum_column(JobPriority, "job_priority"), default=JobPriority.normal
     )
     scheduled_date: Mapped[dt.date | None] = mapped_column(Date)
-    window_start: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    window_end: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    window_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    window_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
-    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -6,11 +6,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigafibre.core.db import Base, Timestamped
-from gigafibre.core.types import enum_column
+from gigafibre.core.types import UTCDateTime, enum_column
 
 
 class EquipmentType(StrEnum):
@@ -50,4 +50,4 @@ class ServiceEquipment(Timestamped, Base):
     service_location_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_location.id", ondelete="SET NULL"), index=True
     )
-    installed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    installed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

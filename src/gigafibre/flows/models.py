@@ -6,11 +6,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigafibre.core.db import Base, Timestamped
-from gigafibre.core.types import enum_column
+from gigafibre.core.types import UTCDateTime, enum_column
 
 
 class FlowTemplate(Timestamped, Base):
@@ -50,6 +50,6 @@ class FlowRun(Timestamped, Base):
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     current_step: Mapped[int] = mapped_column(Integer, default=0)
     step_log: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    next_wake_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    next_wake_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
     trigger_event_id: Mapped[str | None] = mapped_column(String(64))
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,3 @@
+from gigafibre.cli import app
+
+app()

@@ -1,0 +1,164 @@
+"""create_app(settings): builds the app, its shared state, and mounts each module's routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gigafibre.core import errors
+from gigafibre.core.db import Database
+from gigafibre.core.i18n import gettext
+from gigafibre.core.migrate import current_revision, head_revision
+from gigafibre.core.observability import Metrics, RequestContextMiddleware, configure_logging
+from gigafibre.core.ratelimit import RateLimiter
+from gigafibre.core.web import PACKAGE_DIR, build_templates, render
+from gigafibre.customers import api as customers_api
+from gigafibre.customers import pages as customers_pages
+from gigafibre.ops import pages as ops_pages
+from gigafibre.settings import Settings, load_settings
+from gigafibre.staff import api as staff_api
+from gigafibre.staff import pages as staff_pages
+from gigafibre.staff.models import Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the ops navigation (spec §2.1); only modules that exist get one."""
+
+    key: str
+    label: str  # English msgid, translated when rendered
+    href: str
+    icon: str
+    roles: tuple[Role, ...]
+
+
+NAVIGATION = (
+    NavEntry("home", "Home", "/ops/", "bi-speedometer2", ()),
+    NavEntry(
+        "clients", "Clients", "/ops/clients", "bi-people",
+        (Role.support, Role.billing, Role.dispatch),
+    ),
+)
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/healthz", "/readyz", "/metrics")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def _render_error(request: Request, error: Exception) -> Response:
+    if isinstance(error, RequestValidationError):
+        return await errors.validation_error_handler(request, error)
+    if not _wants_html(request):
+        if isinstance(error, errors.DomainError):
+            return await errors.domain_error_handler(request, error)
+        return await errors.http_error_handler(request, error)
+    if isinstance(error, errors.AuthenticationRequiredError):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    if isinstance(error, errors.DomainError):
+        status, message = error.status_code, error.render()["message"]
+    else:
+        assert isinstance(error, StarletteHTTPException)
+        status = error.status_code
+        message = gettext(errors.HTTP_MESSAGES.get(status, ("", str(error.detail)))[1])
+    return render(request, "error.html", {"status": status, "message": message},
+                  status_code=status)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if database is None:
+            await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Gigafibre FSM",
+        version="0.1.0",
+        description="Operations platform of a fibre-to-the-home ISP.",
+        lifespan=lifespan,
+    )
+    metrics = Metrics()
+    app.state.settings = settings
+    app.state.db = database or Database.from_url(
+        settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size
+    )
+    app.state.templates = build_templates()
+    app.state.metrics = metrics
+    app.state.rate_limiter = RateLimiter(
+        f"async+{settings.redis_url}" if settings.realtime_broker == "redis" else "memory://"
+    )
+    app.state.trusted_networks = settings.trusted_proxy_networks
+    app.state.navigation = NAVIGATION
+
+    app.add_middleware(
+        RequestContextMiddleware, metrics=metrics, default_language=settings.default_language
+    )
+    app.add_exception_handler(errors.DomainError, _render_error)
+    app.add_exception_handler(RequestValidationError, _render_error)
+    app.add_exception_handler(StarletteHTTPException, _render_error)
+
+    app.mount(
+        "/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static"
+    )
+    for router in (
+        staff_pages.router, staff_api.router, customers_api.router, customers_pages.router,
+        ops_pages.router,
+    ):
+        app.include_router(router)
+    _add_operational_routes(app)
+    return app
+
+
+def _add_operational_routes(app: FastAPI) -> None:
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/ops/", status_code=307)
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        """The process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], response_model=None)
+    async def readyz(request: Request) -> dict[str, Any] | JSONResponse:
+        """The database answers and its schema is at the latest migration."""
+        db: Database = request.app.state.db
+        try:
+            async with db.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            current = await current_revision(db.engine)
+        except Exception as error:
+            return JSONResponse(
+                {"status": "unavailable", "database": type(error).__name__}, status_code=503
+            )
+        head = head_revision(request.app.state.settings.database_url)
+        body = {"status": "ok", "database": "ok", "migration": current, "head": head}
+        if current != head:
+            body["status"] = "migrations_pending"
+            return JSONResponse(body, status_code=503)
+        return body
+
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics of this process."""
+        registry = request.app.state.metrics.registry
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
