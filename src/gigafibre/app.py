@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gigafibre.core import errors
 from gigafibre.core.db import Database
-from gigafibre.core.i18n import gettext
+from gigafibre.core.i18n import N_, gettext
 from gigafibre.core.migrate import current_revision, head_revision
 from gigafibre.core.observability import Metrics, RequestContextMiddleware, configure_logging
 from gigafibre.core.ratelimit import RateLimiter
@@ -43,9 +43,9 @@ class NavEntry:
 
 
 NAVIGATION = (
-    NavEntry("home", "Home", "/ops/", "bi-speedometer2", ()),
+    NavEntry("home", N_("Home"), "/ops/", "bi-speedometer2", ()),
     NavEntry(
-        "clients", "Clients", "/ops/clients", "bi-people",
+        "clients", N_("Clients"), "/ops/clients", "bi-people",
         (Role.support, Role.billing, Role.dispatch),
     ),
 )

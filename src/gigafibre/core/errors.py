@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gigafibre.core.i18n import gettext
+from gigafibre.core.i18n import N_, gettext
 
 
 class DomainError(Exception):
@@ -67,19 +67,19 @@ class RateLimitedError(DomainError):
 
 # Pydantic error types we explain in words; anything else falls back to "This value is not valid."
 FIELD_MESSAGES = {
-    "missing": "This field is required.",
-    "string_too_short": "This field is required.",
-    "string_too_long": "This value is too long.",
-    "value_error": "This value is not valid.",
-    "enum": "Choose one of the listed values.",
-    "literal_error": "Choose one of the listed values.",
-    "int_parsing": "Enter a whole number.",
-    "greater_than_equal": "This number is too small.",
-    "less_than_equal": "This number is too large.",
-    "invalid_phone": "Enter a valid phone number, e.g. 418 555-0123.",
-    "invalid_postal_code": "Enter a valid Canadian postal code, e.g. G1R 2B5.",
-    "invalid_email": "Enter a valid email address.",
-    "json_invalid": "The request body is not valid JSON.",
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This field is required."),
+    "string_too_long": N_("This value is too long."),
+    "value_error": N_("This value is not valid."),
+    "enum": N_("Choose one of the listed values."),
+    "literal_error": N_("Choose one of the listed values."),
+    "int_parsing": N_("Enter a whole number."),
+    "greater_than_equal": N_("This number is too small."),
+    "less_than_equal": N_("This number is too large."),
+    "invalid_phone": N_("Enter a valid phone number, e.g. 418 555-0123."),
+    "invalid_postal_code": N_("Enter a valid Canadian postal code, e.g. G1R 2B5."),
+    "invalid_email": N_("Enter a valid email address."),
+    "json_invalid": N_("The request body is not valid JSON."),
 }
 
 
@@ -91,8 +91,11 @@ def field_errors(errors: list[Any]) -> dict[str, str]:
         kind = str(error.get("type", ""))
         if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
             kind = "invalid_email"
-        fields.setdefault(name, FIELD_MESSAGES.get(kind, "This value is not valid."))
+        fields.setdefault(name, FIELD_MESSAGES.get(kind, UNKNOWN_VALUE))
     return fields
+
+
+UNKNOWN_VALUE = N_("This value is not valid.")
 
 
 async def domain_error_handler(_request: Request, error: Exception) -> JSONResponse:
@@ -109,8 +112,8 @@ async def validation_error_handler(_request: Request, error: Exception) -> JSONR
 
 
 HTTP_MESSAGES = {
-    404: ("not_found", "This page does not exist."),
-    405: ("method_not_allowed", "This method is not allowed here."),
+    404: ("not_found", N_("This page does not exist.")),
+    405: ("method_not_allowed", N_("This method is not allowed here.")),
 }
 
 

@@ -52,6 +52,11 @@ def _(message: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
 def negotiate(accept_language: str | None, default: str) -> str:
     """Pick fr or en from an Accept-Language header, falling back to the default."""
     if not accept_language:

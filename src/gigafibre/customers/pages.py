@@ -127,7 +127,10 @@ async def client_detail(
     tags = await service.list_tags(session)
     return render(
         request, "customers/detail.html",
-        {"c": detail, "all_tags": [tag.name for tag in tags], "active": "clients"},
+        {
+            "c": detail, "all_tags": [tag.name for tag in tags], "active": "clients",
+            "labels": schemas.TIMELINE_LABELS,
+        },
     )
 
 

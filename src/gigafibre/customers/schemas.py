@@ -16,6 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from gigafibre.core.i18n import N_
 from gigafibre.customers.models import CustomerStatus, CustomerType, Language
 from gigafibre.customers.normalize import (
     InvalidPhoneError,
@@ -244,6 +245,17 @@ class CustomerDetail(CustomerPublic):
     equipment: list[EquipmentRow]
     jobs: list[JobRow]
     timeline: list[TimelineRow]
+
+
+TIMELINE_LABELS = {
+    "customer.created": N_("Customer created"),
+    "customer.updated": N_("Customer changed"),
+    "location.added": N_("Service location added"),
+    "location.updated": N_("Service location changed"),
+    "tags.changed": N_("Tags changed"),
+    "ticket.opened": N_("Ticket opened"),
+    "invoice.issued": N_("Invoice issued"),
+}
 
 
 def phone_display(phone: str | None) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from gigafibre.billing import service as billing
 from gigafibre.core.db import utcnow
 from gigafibre.core.errors import NotFoundError, ValidationFailedError
+from gigafibre.core.i18n import format_money
 from gigafibre.core.naming import assign_name
 from gigafibre.customers import schemas
 from gigafibre.customers.models import (
@@ -193,7 +194,7 @@ async def create_customer(
         customer.locations.append(location)
     await session.flush()
     await _refresh_search_terms(session, customer)
-    _note(session, customer, "customer.created", "Customer created", actor)
+    _note(session, customer, "customer.created", "", actor)
     await session.flush()
     return customer
 
@@ -217,7 +218,7 @@ async def update_customer(
     if changed:
         await session.flush()
         await _refresh_search_terms(session, customer)
-        _note(session, customer, "customer.updated", "Changed: " + ", ".join(changed), actor)
+        _note(session, customer, "customer.updated", ", ".join(changed), actor)
         await session.flush()
     return customer
 
@@ -231,7 +232,7 @@ async def add_location(
     session.add(location)
     await session.flush()
     await _refresh_search_terms(session, customer)
-    _note(session, customer, "location.added", f"Service location {location.address_line}", actor)
+    _note(session, customer, "location.added", location.address_line, actor)
     await session.flush()
     return location
 
@@ -262,7 +263,7 @@ async def update_location(
         await _refresh_search_terms(session, customer)
         _note(
             session, customer, "location.updated",
-            f"Service location {location.name} changed: " + ", ".join(changed), actor,
+            f"{location.name}: " + ", ".join(changed), actor,
         )
         await session.flush()
     return location
@@ -278,7 +279,7 @@ async def set_tags(
     if before != after:
         added, removed = sorted(after - before), sorted(before - after)
         parts = [f"+{tag}" for tag in added] + [f"-{tag}" for tag in removed]
-        _note(session, customer, "tags.changed", "Tags: " + " ".join(parts), actor)
+        _note(session, customer, "tags.changed", " ".join(parts), actor)
     await session.flush()
     return customer
 
@@ -320,7 +321,7 @@ async def customer_detail(session: AsyncSession, *, name: str) -> schemas.Custom
     ]
     timeline += [
         schemas.TimelineRow(
-            at=invoice.created_at, kind="invoice.issued", summary=f"{invoice.total} $",
+            at=invoice.created_at, kind="invoice.issued", summary=format_money(invoice.total),
             actor="", reference=invoice.name,
         )
         for invoice in invoices

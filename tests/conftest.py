@@ -1,0 +1,181 @@
+"""Shared fixtures: a migrated database per run (SQLite, or PostgreSQL with
+GF_TEST_DATABASE=postgresql), each test in a rolled-back transaction, and an API client.
+
+PostgreSQL, Redis and Mosquitto tests skip when the service is unreachable, unless
+GF_REQUIRE_SERVICES=1 (CI), where an unreachable service fails the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from gigafibre.app import create_app
+from gigafibre.core.db import Database, make_engine
+from gigafibre.core.migrate import upgrade_to_head
+from gigafibre.settings import Settings
+from gigafibre.staff import service as staff_service
+
+BACKEND = os.environ.get("GF_TEST_DATABASE", "sqlite")
+REQUIRE_SERVICES = os.environ.get("GF_REQUIRE_SERVICES") == "1"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "GF_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+PASSWORD = "correct horse battery staple"
+
+
+def service_unavailable(reason: str) -> None:
+    """Skip on a developer's machine; fail in CI, where every service must be there."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"GF_REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+async def _postgres_reachable(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+    except (OSError, Exception):
+        return False
+    finally:
+        await engine.dispose()
+
+
+async def create_postgres_database() -> str:
+    """A fresh database of our own, so runs never see each other's data."""
+    if not await _postgres_reachable(POSTGRES_ADMIN_URL):
+        service_unavailable(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}")
+    name = f"gf_test_{os.getpid()}_{secrets.token_hex(3)}"
+    engine = make_engine(POSTGRES_ADMIN_URL)
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    return re.sub(r"/[^/]*$", f"/{name}", POSTGRES_ADMIN_URL)
+
+
+async def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    engine = make_engine(POSTGRES_ADMIN_URL)
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    if BACKEND == "postgresql":
+        url = await create_postgres_database()
+        await asyncio.to_thread(upgrade_to_head, url)
+        yield url
+        await drop_postgres_database(url)
+    else:
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        await asyncio.to_thread(upgrade_to_head, url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("data"),
+        secret_key="test-secret-key-" + "x" * 32,
+        jwt_secret="test-jwt-secret-" + "y" * 32,
+        trusted_proxies=["10.9.8.7/32"],
+        log_level="WARNING",
+        log_json=False,
+    )
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    db = Database.from_url(settings.database_url)
+    yield db
+    await db.dispose()
+
+
+class TransactionalDatabase(Database):
+    """Every unit of work becomes a SAVEPOINT inside the test's transaction, rolled back after."""
+
+    def __init__(self, base: Database, connection: AsyncConnection) -> None:
+        super().__init__(base.engine)
+        bound = async_sessionmaker(
+            bind=connection, expire_on_commit=False, autoflush=False,
+            join_transaction_mode="create_savepoint",
+        )
+        self._read = bound
+        self._write = bound
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def tx_database(database: Database) -> AsyncIterator[TransactionalDatabase]:
+    async with database.engine.connect() as connection:
+        transaction = await connection.begin()
+        yield TransactionalDatabase(database, connection)
+        await transaction.rollback()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def session(tx_database: TransactionalDatabase) -> AsyncIterator[AsyncSession]:
+    async with tx_database.unit_of_work() as unit:
+        yield unit
+
+
+@pytest.fixture
+def app(settings: Settings, tx_database: TransactionalDatabase):  # type: ignore[no-untyped-def]
+    return create_app(settings, database=tx_database)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.5", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+LoginAs = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+def login_as(client: httpx.AsyncClient, tx_database: TransactionalDatabase) -> LoginAs:
+    """Create a staff account with `roles`, sign the client in, return its CSRF token."""
+
+    async def _login(username: str = "agent", roles: tuple[str, ...] = ("admin",)) -> str:
+        async with tx_database.unit_of_work() as unit:
+            await staff_service.create_staff(
+                unit, username=username, password=PASSWORD, roles=list(roles),
+                full_name=username.title(),
+            )
+        page = await client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        response = await client.post(
+            "/login",
+            data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)},
+        )
+        assert response.status_code == 303, response.text
+        me = await client.get("/api/me")
+        csrf: str = me.json()["csrf_token"]
+        client.headers["X-CSRF-Token"] = csrf
+        return csrf
+
+    return _login
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
