@@ -16,7 +16,7 @@ OPEN_STATUSES = (InvoiceStatus.unpaid, InvoiceStatus.partly_paid, InvoiceStatus.
 
 async def subscriptions_for_customer(
     session: AsyncSession, *, customer_id: int
-) -> Sequence[Row[tuple[Subscription, Item]]]:
+) -> Sequence[Row[Subscription, Item]]:
     return (
         await session.execute(
             select(Subscription, Item)

@@ -12,7 +12,7 @@ from gigafibre.core.errors import RateLimitedError
 class RateLimiter:
     def __init__(self, storage_uri: str = "memory://") -> None:
         uri = storage_uri if storage_uri.startswith("async+") else f"async+{storage_uri}"
-        self._limiter = MovingWindowRateLimiter(storage_from_string(uri))  # type: ignore[arg-type]
+        self._limiter = MovingWindowRateLimiter(storage_from_string(uri))
         self._parsed: dict[str, RateLimitItem] = {}
 
     async def hit(self, limit: str, *identifiers: str) -> bool:

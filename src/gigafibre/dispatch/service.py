@@ -12,7 +12,7 @@ from gigafibre.dispatch.models import DispatchJob, Technician
 
 async def jobs_for_customer(
     session: AsyncSession, *, customer_id: int, limit: int = 20
-) -> Sequence[Row[tuple[DispatchJob, str | None]]]:
+) -> Sequence[Row[DispatchJob, str]]:
     return (
         await session.execute(
             select(DispatchJob, Technician.full_name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -17,7 +17,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _render_item(kind: str, obj: Any, _context: AutogenContext) -> str | bool:
+def _render_item(kind: str, obj: Any, _context: AutogenContext) -> str | Literal[False]:
     """Render our column types (Money) as the plain type they store, so migrations stand alone."""
     if kind == "type" and isinstance(obj, TypeDecorator):
         return f"sa.{obj.impl_instance!r}"
