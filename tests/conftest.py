@@ -115,7 +115,9 @@ class TransactionalDatabase(Database):
     def __init__(self, base: Database, connection: AsyncConnection) -> None:
         super().__init__(base.engine)
         bound = async_sessionmaker(
-            bind=connection, expire_on_commit=False, autoflush=False,
+            bind=connection,
+            expire_on_commit=False,
+            autoflush=False,
             join_transaction_mode="create_savepoint",
         )
         self._read = bound
@@ -158,7 +160,10 @@ def login_as(client: httpx.AsyncClient, tx_database: TransactionalDatabase) -> L
     async def _login(username: str = "agent", roles: tuple[str, ...] = ("admin",)) -> str:
         async with tx_database.unit_of_work() as unit:
             await staff_service.create_staff(
-                unit, username=username, password=PASSWORD, roles=list(roles),
+                unit,
+                username=username,
+                password=PASSWORD,
+                roles=list(roles),
                 full_name=username.title(),
             )
         page = await client.get("/login")

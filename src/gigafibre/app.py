@@ -45,7 +45,10 @@ class NavEntry:
 NAVIGATION = (
     NavEntry("home", N_("Home"), "/ops/", "bi-speedometer2", ()),
     NavEntry(
-        "clients", N_("Clients"), "/ops/clients", "bi-people",
+        "clients",
+        N_("Clients"),
+        "/ops/clients",
+        "bi-people",
         (Role.support, Role.billing, Role.dispatch),
     ),
 )
@@ -76,8 +79,7 @@ async def _render_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         status = error.status_code
         message = gettext(errors.HTTP_MESSAGES.get(status, ("", str(error.detail)))[1])
-    return render(request, "error.html", {"status": status, "message": message},
-                  status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
@@ -116,11 +118,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_exception_handler(RequestValidationError, _render_error)
     app.add_exception_handler(StarletteHTTPException, _render_error)
 
-    app.mount(
-        "/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static"
-    )
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     for router in (
-        staff_pages.router, staff_api.router, customers_api.router, customers_pages.router,
+        staff_pages.router,
+        staff_api.router,
+        customers_api.router,
+        customers_pages.router,
         ops_pages.router,
     ):
         app.include_router(router)

@@ -15,8 +15,9 @@ from gigafibre.settings import Settings, load_settings
 from gigafibre.staff import service as staff_service
 from gigafibre.staff.models import Role
 
-app = typer.Typer(help="Gigafibre FSM: operations platform of a fibre-to-the-home ISP.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Gigafibre FSM: operations platform of a fibre-to-the-home ISP.", no_args_is_help=True
+)
 staff_app = typer.Typer(help="Create and list staff accounts.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
 
@@ -75,7 +76,10 @@ async def _ensure_demo_staff(settings: Settings) -> list[str]:
             for username, full_name, roles in DEMO_STAFF:
                 if username not in existing:
                     await staff_service.create_staff(
-                        session, username=username, password=DEMO_PASSWORD, roles=roles,
+                        session,
+                        username=username,
+                        password=DEMO_PASSWORD,
+                        roles=roles,
                         full_name=full_name,
                     )
                     created.append(username)
@@ -106,7 +110,11 @@ def serve(
     """Serve the web app and API."""
     settings = _settings()
     uvicorn.run(
-        "gigafibre.asgi:app", host=host, port=port, workers=workers, log_config=None,
+        "gigafibre.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )
@@ -163,15 +171,23 @@ def worker(
 
 
 async def _create_staff(
-    settings: Settings, username: str, password: str | None, roles: list[str], full_name: str,
+    settings: Settings,
+    username: str,
+    password: str | None,
+    roles: list[str],
+    full_name: str,
     email: str | None,
 ) -> None:
     db = Database.from_url(settings.database_url)
     try:
         async with db.unit_of_work() as session:
             await staff_service.create_staff(
-                session, username=username, password=password, roles=roles,
-                full_name=full_name, email=email,
+                session,
+                username=username,
+                password=password,
+                roles=roles,
+                full_name=full_name,
+                email=email,
             )
     finally:
         await db.dispose()
@@ -180,13 +196,19 @@ async def _create_staff(
 @staff_app.command("create")
 def staff_create(
     username: str,
-    role: Annotated[list[str], typer.Option("--role", help="admin, dispatch, billing, support, tech")],
+    role: Annotated[
+        list[str], typer.Option("--role", help="admin, dispatch, billing, support, tech")
+    ],
     full_name: Annotated[str, typer.Option(help="Name shown in the app.")] = "",
     email: Annotated[str | None, typer.Option(help="Email address.")] = None,
     password: Annotated[
         str | None,
-        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
-                     help="At least 10 characters; prompted when not given."),
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="At least 10 characters; prompted when not given.",
+        ),
     ] = None,
 ) -> None:
     """Create a local staff account (argon2-hashed password)."""

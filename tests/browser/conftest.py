@@ -23,8 +23,14 @@ from tests.conftest import PASSWORD, service_unavailable
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -40,16 +46,22 @@ async def _prepare(url: str) -> None:
     db = Database.from_url(url)
     async with db.unit_of_work() as session:
         await staff_service.create_staff(
-            session, username="agent", password=PASSWORD, roles=["support"],
+            session,
+            username="agent",
+            password=PASSWORD,
+            roles=["support"],
             full_name="Agent Soutien",
         )
         await customer_service.create_customer(
             session,
             data=schemas.CustomerCreate(
-                customer_name="Marie-Ève Tremblay", phone="+14185550123",
+                customer_name="Marie-Ève Tremblay",
+                phone="+14185550123",
                 email="marie-eve.tremblay@example.ca",
                 location=schemas.LocationInput(
-                    civic_number="12", street="rue Saint-Jean", city="Québec",
+                    civic_number="12",
+                    street="rue Saint-Jean",
+                    city="Québec",
                     postal_code="G1R 1N8",
                 ),
             ),
@@ -69,11 +81,25 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite+aiosqlite:///{data_dir / 'live.db'}"
     asyncio.run(_prepare(url))
     port = _free_port()
-    env = {**os.environ, "GF_DATABASE_URL": url, "GF_DATA_DIR": str(data_dir),
-           "GF_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "GF_DATABASE_URL": url,
+        "GF_DATA_DIR": str(data_dir),
+        "GF_LOG_LEVEL": "WARNING",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "gigafibre.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "gigafibre.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=env,
     )
     base = f"http://127.0.0.1:{port}"

@@ -10,10 +10,19 @@ from gigafibre.core.i18n import LOCALE_DIR, gettext, negotiate
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "gigafibre"
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 # Python calls whose first argument is a message to translate.
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "DomainError": None,
-            "NotFoundError": None, "ValidationFailedError": None, "ConflictError": None,
-            "ForbiddenError": None, "AuthenticationRequiredError": None,
-            "RateLimitedError": None}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "DomainError": None,
+    "NotFoundError": None,
+    "ValidationFailedError": None,
+    "ConflictError": None,
+    "ForbiddenError": None,
+    "AuthenticationRequiredError": None,
+    "RateLimitedError": None,
+}
 
 
 def test_french_comes_first_then_english() -> None:
@@ -36,7 +45,9 @@ def test_every_message_has_a_french_translation() -> None:
     found = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(
-            SOURCE, METHOD_MAP, keywords=KEYWORDS,
+            SOURCE,
+            METHOD_MAP,
+            keywords=KEYWORDS,
             options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
         )
     }

@@ -9,14 +9,26 @@ HTML = {"accept": "text/html"}
 
 def new_customer_form(**overrides: str) -> dict[str, str]:
     form = {
-        "customer_name": "Luc Bédard", "customer_type": "residential", "language": "fr",
-        "phone": "(418) 555-0142", "email": "luc.bedard@example.ca", "billing_day": "15",
-        "notes": "", "tags": "Nouveau client, VIP",
-        "location.civic_number": "450", "location.street": "rue de la Couronne",
-        "location.unit": "", "location.city": "Québec", "location.province": "QC",
-        "location.postal_code": "G1K 6E9", "location.latitude": "", "location.longitude": "",
-        "location.olt_name": "OLT-QC-01", "location.pon_port": "0/1/3",
-        "location.onu_id": "17", "location.access_notes": "Sonner au 2e",
+        "customer_name": "Luc Bédard",
+        "customer_type": "residential",
+        "language": "fr",
+        "phone": "(418) 555-0142",
+        "email": "luc.bedard@example.ca",
+        "billing_day": "15",
+        "notes": "",
+        "tags": "Nouveau client, VIP",
+        "location.civic_number": "450",
+        "location.street": "rue de la Couronne",
+        "location.unit": "",
+        "location.city": "Québec",
+        "location.province": "QC",
+        "location.postal_code": "G1K 6E9",
+        "location.latitude": "",
+        "location.longitude": "",
+        "location.olt_name": "OLT-QC-01",
+        "location.pon_port": "0/1/3",
+        "location.onu_id": "17",
+        "location.access_notes": "Sonner au 2e",
     }
     form.update(overrides)
     return form
@@ -28,7 +40,9 @@ async def test_create_form_shows_field_errors_next_to_fields(
     csrf = await login_as("page-agent", ("support",))
     response = await client.post(
         "/ops/clients/new",
-        data=new_customer_form(**{"location.postal_code": "H0H", "phone": "12", "csrf_token": csrf}),
+        data=new_customer_form(
+            **{"location.postal_code": "H0H", "phone": "12", "csrf_token": csrf}
+        ),
         headers=HTML,
     )
     assert response.status_code == 422
@@ -90,9 +104,17 @@ async def test_edit_form_round_trip(client: httpx.AsyncClient, login_as: LoginAs
     assert 'value="418 555-0142"' in form.text
     saved = await client.post(
         f"{url}/edit",
-        data={"customer_name": "Luc Bédard-Roy", "customer_type": "commercial", "status": "active",
-              "language": "en", "email": "luc@example.ca", "phone": "418 555 0142",
-              "billing_day": "3", "notes": "Client depuis 2019", "csrf_token": csrf},
+        data={
+            "customer_name": "Luc Bédard-Roy",
+            "customer_type": "commercial",
+            "status": "active",
+            "language": "en",
+            "email": "luc@example.ca",
+            "phone": "418 555 0142",
+            "billing_day": "3",
+            "notes": "Client depuis 2019",
+            "csrf_token": csrf,
+        },
         headers=HTML,
     )
     assert saved.status_code == 303

@@ -43,8 +43,19 @@ async def test_created_customer_is_normalised(marie: dict[str, object]) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["418 555-0123", "(418) 555-0123", "+14185550123", "4185550123", "marie tremb",
-     "Tremblay Marie-Ève", "eve", "marie-eve.tremblay@example.ca", "saint-jean", "G1R 1N8", "g1r"],
+    [
+        "418 555-0123",
+        "(418) 555-0123",
+        "+14185550123",
+        "4185550123",
+        "marie tremb",
+        "Tremblay Marie-Ève",
+        "eve",
+        "marie-eve.tremblay@example.ca",
+        "saint-jean",
+        "G1R 1N8",
+        "g1r",
+    ],
 )
 async def test_search_finds_a_customer_however_it_is_typed(
     client: httpx.AsyncClient, marie: dict[str, object], query: str
@@ -64,15 +75,17 @@ async def test_search_by_customer_number(
 async def test_search_does_not_match_other_customers(
     client: httpx.AsyncClient, marie: dict[str, object]
 ) -> None:
-    other = dict(MARIE, customer_name="Jean Gagnon", phone="581 555-0199",
-                 email="jean@example.ca", tags=[])
-    other["location"] = dict(MARIE["location"], street="avenue Cartier",  # type: ignore[arg-type]
-                             postal_code="G1R 2N1")
+    other = dict(
+        MARIE, customer_name="Jean Gagnon", phone="581 555-0199", email="jean@example.ca", tags=[]
+    )
+    other["location"] = dict(
+        MARIE["location"],
+        street="avenue Cartier",  # type: ignore[arg-type]
+        postal_code="G1R 2N1",
+    )
     assert (await client.post("/api/customers", json=other)).status_code == 201
     response = await client.get("/api/customers", params={"q": "418 555-0123"})
-    assert [item["customer_name"] for item in response.json()["items"]] == [
-        "Marie-Ève Tremblay"
-    ]
+    assert [item["customer_name"] for item in response.json()["items"]] == ["Marie-Ève Tremblay"]
     nothing = await client.get("/api/customers", params={"q": "zzzz"})
     assert nothing.json()["items"] == []
 
@@ -98,7 +111,8 @@ async def test_errors_speak_english_when_asked(
     await login_as()
     client.cookies.delete("gf_lang")  # the language chosen at sign-in would win
     response = await client.post(
-        "/api/customers", json={"customer_name": "", "phone": "123"},
+        "/api/customers",
+        json={"customer_name": "", "phone": "123"},
         headers={"accept-language": "en-CA"},
     )
     assert response.status_code == 422
@@ -132,8 +146,12 @@ async def test_edit_updates_search_and_timeline(
 ) -> None:
     name = marie["name"]
     response = await client.patch(
-        f"/api/customers/{name}", json={"phone": "581 555 0100", "customer_name": "Marie Roy",
-                  "email": "marie.roy@example.ca"},
+        f"/api/customers/{name}",
+        json={
+            "phone": "581 555 0100",
+            "customer_name": "Marie Roy",
+            "email": "marie.roy@example.ca",
+        },
     )
     assert response.status_code == 200
     assert response.json()["phone"] == "+15815550100"
@@ -151,8 +169,12 @@ async def test_locations_and_tags(client: httpx.AsyncClient, marie: dict[str, ob
     name = marie["name"]
     added = await client.post(
         f"/api/customers/{name}/locations",
-        json={"civic_number": "850", "street": "avenue Myrand", "city": "Québec",
-              "postal_code": "G1V2W2"},
+        json={
+            "civic_number": "850",
+            "street": "avenue Myrand",
+            "city": "Québec",
+            "postal_code": "G1V2W2",
+        },
     )
     assert added.status_code == 201
     location = added.json()["name"]
@@ -167,9 +189,7 @@ async def test_locations_and_tags(client: httpx.AsyncClient, marie: dict[str, ob
     assert "Entreprise" in (await client.get("/api/tags")).json()
 
 
-async def test_search_results_page_through(
-    client: httpx.AsyncClient, login_as: LoginAs
-) -> None:
+async def test_search_results_page_through(client: httpx.AsyncClient, login_as: LoginAs) -> None:
     await login_as()
     for number in range(5):
         created = await client.post(
@@ -179,8 +199,6 @@ async def test_search_results_page_through(
     first = (await client.get("/api/customers", params={"q": "pagination", "limit": 3})).json()
     assert len(first["items"]) == 3
     assert first["next_offset"] == 3
-    rest = await client.get(
-        "/api/customers", params={"q": "pagination", "limit": 3, "offset": 3}
-    )
+    rest = await client.get("/api/customers", params={"q": "pagination", "limit": 3, "offset": 3})
     assert len(rest.json()["items"]) == 2
     assert rest.json()["next_offset"] is None

@@ -137,8 +137,12 @@ async def test_login_never_redirects_off_site(
     assert token is not None
     response = await client.post(
         "/login",
-        data={"username": "fred", "password": PASSWORD, "csrf_token": token.group(1),
-              "next": "//evil.example/phish"},
+        data={
+            "username": "fred",
+            "password": PASSWORD,
+            "csrf_token": token.group(1),
+            "next": "//evil.example/phish",
+        },
     )
     assert response.headers["location"] == "/ops/"
 

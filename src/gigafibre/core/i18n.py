@@ -96,6 +96,8 @@ def format_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     return dates.format_datetime(
-        value, "medium", tzinfo=dates.get_timezone("America/Toronto"),
+        value,
+        "medium",
+        tzinfo=dates.get_timezone("America/Toronto"),
         locale=LOCALES[current_language.get()],
     )

@@ -44,11 +44,15 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "gf_http_requests", "HTTP requests", ["method", "route", "status"],
+            "gf_http_requests",
+            "HTTP requests",
+            ["method", "route", "status"],
             registry=self.registry,
         )
         self.latency = Histogram(
-            "gf_http_request_seconds", "HTTP request duration", ["method", "route"],
+            "gf_http_request_seconds",
+            "HTTP request duration",
+            ["method", "route"],
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
@@ -114,7 +118,11 @@ class RequestContextMiddleware:
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(elapsed)
             self.log.info(
-                "request", method=method, path=scope["path"], route=route, status=status,
+                "request",
+                method=method,
+                path=scope["path"],
+                route=route,
+                status=status,
                 ms=round(elapsed * 1000, 1),
             )
             structlog.contextvars.clear_contextvars()

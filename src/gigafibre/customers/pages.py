@@ -20,9 +20,7 @@ from gigafibre.staff.service import StaffIdentity
 router = APIRouter(prefix="/ops/clients", include_in_schema=False)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-Reader = Annotated[
-    StaffIdentity, Depends(require_staff(Role.support, Role.billing, Role.dispatch))
-]
+Reader = Annotated[StaffIdentity, Depends(require_staff(Role.support, Role.billing, Role.dispatch))]
 Writer = Annotated[StaffIdentity, Depends(require_staff(Role.support, Role.billing))]
 LOCATION_FIELDS = tuple(schemas.LocationInput.model_fields)
 CHOICES = {
@@ -37,9 +35,7 @@ async def _form_values(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def _validate(
-    model: type[ModelT], data: dict[str, Any]
-) -> tuple[ModelT | None, dict[str, str]]:
+def _validate(model: type[ModelT], data: dict[str, Any]) -> tuple[ModelT | None, dict[str, str]]:
     try:
         return model.model_validate(data), {}
     except ValidationError as error:
@@ -53,11 +49,16 @@ def _location_payload(values: dict[str, str], prefix: str = "") -> dict[str, Any
 
 
 def _form_page(
-    request: Request, template: str, values: dict[str, Any], errors: dict[str, str],
-    status: int = 200, **context: Any,
+    request: Request,
+    template: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+    **context: Any,
 ) -> Response:
     return render(
-        request, template,
+        request,
+        template,
         {"values": values, "errors": errors, **CHOICES, **context},
         status_code=status,
     )
@@ -65,33 +66,43 @@ def _form_page(
 
 @router.get("")
 async def clients_page(
-    request: Request, session: SessionDep, _staff: Reader,
+    request: Request,
+    session: SessionDep,
+    _staff: Reader,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     results, next_offset = await service.search_customers(session, query=q)
     return render(
-        request, "customers/list.html",
+        request,
+        "customers/list.html",
         {"q": q, "results": results, "next_offset": next_offset, "active": "clients"},
     )
 
 
 @router.get("/results")
 async def clients_results(
-    request: Request, session: SessionDep, _staff: Reader,
+    request: Request,
+    session: SessionDep,
+    _staff: Reader,
     q: Annotated[str, Query(max_length=200)] = "",
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> Response:
     results, next_offset = await service.search_customers(session, query=q, offset=offset)
     return render(
-        request, "customers/_results.html",
+        request,
+        "customers/_results.html",
         {"q": q, "results": results, "next_offset": next_offset, "offset": offset},
     )
 
 
 @router.get("/new")
 async def new_client_form(request: Request, _staff: Writer) -> Response:
-    values = {"customer_type": "residential", "language": "fr", "billing_day": 1,
-              "location.province": "QC"}
+    values = {
+        "customer_type": "residential",
+        "language": "fr",
+        "billing_day": 1,
+        "location.province": "QC",
+    }
     return _form_page(request, "customers/form.html", values, {}, active="clients", creating=True)
 
 
@@ -114,7 +125,12 @@ async def create_client(request: Request, session: SessionDep, staff: Writer) ->
         else:
             return RedirectResponse(f"/ops/clients/{customer.name}", status_code=303)
     return _form_page(
-        request, "customers/form.html", values, errors, status=422, active="clients",
+        request,
+        "customers/form.html",
+        values,
+        errors,
+        status=422,
+        active="clients",
         creating=True,
     )
 
@@ -126,9 +142,12 @@ async def client_detail(
     detail = await service.customer_detail(session, name=name)
     tags = await service.list_tags(session)
     return render(
-        request, "customers/detail.html",
+        request,
+        "customers/detail.html",
         {
-            "c": detail, "all_tags": [tag.name for tag in tags], "active": "clients",
+            "c": detail,
+            "all_tags": [tag.name for tag in tags],
+            "active": "clients",
             "labels": schemas.TIMELINE_LABELS,
         },
     )
@@ -142,7 +161,12 @@ async def edit_client_form(
     values = service.to_public(customer).model_dump()
     values["phone"] = values["phone_display"]
     return _form_page(
-        request, "customers/form.html", values, {}, active="clients", creating=False,
+        request,
+        "customers/form.html",
+        values,
+        {},
+        active="clients",
+        creating=False,
         customer=customer,
     )
 
@@ -153,23 +177,35 @@ async def update_client(
 ) -> Response:
     customer = await service.get_customer(session, name=name)
     values = await _form_values(request)
-    fields = ("customer_name", "customer_type", "status", "language", "email", "phone",
-              "billing_day", "notes")
+    fields = (
+        "customer_name",
+        "customer_type",
+        "status",
+        "language",
+        "email",
+        "phone",
+        "billing_day",
+        "notes",
+    )
     changes, errors = _validate(
         schemas.CustomerUpdate, {key: values.get(key, "") for key in fields}
     )
     if changes is not None:
         try:
-            await service.update_customer(
-                session, name=name, changes=changes, actor=staff.username
-            )
+            await service.update_customer(session, name=name, changes=changes, actor=staff.username)
         except DomainError as error:
             errors = error.render()["fields"] or {"form": error.render()["message"]}
         else:
             return RedirectResponse(f"/ops/clients/{customer.name}", status_code=303)
     return _form_page(
-        request, "customers/form.html", values, errors, status=422, active="clients",
-        creating=False, customer=customer,
+        request,
+        "customers/form.html",
+        values,
+        errors,
+        status=422,
+        active="clients",
+        creating=False,
+        customer=customer,
     )
 
 
@@ -179,8 +215,13 @@ async def new_location_form(
 ) -> Response:
     customer = await service.get_customer(session, name=name)
     return _form_page(
-        request, "customers/location_form.html", {"province": "QC"}, {}, active="clients",
-        customer=customer, location=None,
+        request,
+        "customers/location_form.html",
+        {"province": "QC"},
+        {},
+        active="clients",
+        customer=customer,
+        location=None,
     )
 
 
@@ -195,8 +236,14 @@ async def create_location(
         await service.add_location(session, name=name, data=data, actor=staff.username)
         return RedirectResponse(f"/ops/clients/{customer.name}", status_code=303)
     return _form_page(
-        request, "customers/location_form.html", values, errors, status=422, active="clients",
-        customer=customer, location=None,
+        request,
+        "customers/location_form.html",
+        values,
+        errors,
+        status=422,
+        active="clients",
+        customer=customer,
+        location=None,
     )
 
 
@@ -215,8 +262,13 @@ async def edit_location_form(
     found = _find_location(customer, location)
     values = schemas.LocationPublic.model_validate(found).model_dump()
     return _form_page(
-        request, "customers/location_form.html", values, {}, active="clients",
-        customer=customer, location=found,
+        request,
+        "customers/location_form.html",
+        values,
+        {},
+        active="clients",
+        customer=customer,
+        location=found,
     )
 
 
@@ -235,8 +287,14 @@ async def update_location(
         )
         return RedirectResponse(f"/ops/clients/{customer.name}", status_code=303)
     return _form_page(
-        request, "customers/location_form.html", values, errors, status=422, active="clients",
-        customer=customer, location=found,
+        request,
+        "customers/location_form.html",
+        values,
+        errors,
+        status=422,
+        active="clients",
+        customer=customer,
+        location=found,
     )
 
 
@@ -245,7 +303,8 @@ async def _tags_fragment(
 ) -> Response:
     all_tags = [tag.name for tag in await service.list_tags(session)]
     return render(
-        request, "customers/_tags.html",
+        request,
+        "customers/_tags.html",
         {"c": {"name": name, "tags": tags}, "all_tags": all_tags, "tag_error": error},
     )
 
@@ -257,7 +316,10 @@ async def add_tag(request: Request, session: SessionDep, staff: Writer, name: st
     current = [t.name for t in customer.tags]
     if not tag or len(tag) > 60:
         return await _tags_fragment(
-            request, session, customer.name, current,
+            request,
+            session,
+            customer.name,
+            current,
             gettext("A tag needs 1 to 60 characters."),
         )
     customer = await service.set_tags(
@@ -267,9 +329,7 @@ async def add_tag(request: Request, session: SessionDep, staff: Writer, name: st
 
 
 @router.post("/{name}/tags/remove")
-async def remove_tag(
-    request: Request, session: SessionDep, staff: Writer, name: str
-) -> Response:
+async def remove_tag(request: Request, session: SessionDep, staff: Writer, name: str) -> Response:
     customer = await service.get_customer(session, name=name)
     tag = (await _form_values(request)).get("tag", "")
     remaining = [t.name for t in customer.tags if t.name != tag]

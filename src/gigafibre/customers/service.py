@@ -147,7 +147,10 @@ async def _check_unique_email(
 def _note(session: AsyncSession, customer: Customer, kind: str, summary: str, actor: str) -> None:
     session.add(
         TimelineEntry(
-            customer_id=customer.id, kind=kind, summary=summary[:500], actor=actor,
+            customer_id=customer.id,
+            kind=kind,
+            summary=summary[:500],
+            actor=actor,
             created_at=utcnow(),
         )
     )
@@ -262,8 +265,11 @@ async def update_location(
         await session.flush()
         await _refresh_search_terms(session, customer)
         _note(
-            session, customer, "location.updated",
-            f"{location.name}: " + ", ".join(changed), actor,
+            session,
+            customer,
+            "location.updated",
+            f"{location.name}: " + ", ".join(changed),
+            actor,
         )
         await session.flush()
     return location
@@ -307,22 +313,31 @@ async def customer_detail(session: AsyncSession, *, name: str) -> schemas.Custom
     ).all()
     timeline = [
         schemas.TimelineRow(
-            at=entry.created_at, kind=entry.kind, summary=entry.summary, actor=entry.actor,
+            at=entry.created_at,
+            kind=entry.kind,
+            summary=entry.summary,
+            actor=entry.actor,
             reference=entry.reference,
         )
         for entry in entries
     ]
     timeline += [
         schemas.TimelineRow(
-            at=ticket.opened_at, kind="ticket.opened", summary=ticket.subject, actor="",
+            at=ticket.opened_at,
+            kind="ticket.opened",
+            summary=ticket.subject,
+            actor="",
             reference=ticket.name,
         )
         for ticket in ticket_rows
     ]
     timeline += [
         schemas.TimelineRow(
-            at=invoice.created_at, kind="invoice.issued", summary=format_money(invoice.total),
-            actor="", reference=invoice.name,
+            at=invoice.created_at,
+            kind="invoice.issued",
+            summary=format_money(invoice.total),
+            actor="",
+            reference=invoice.name,
         )
         for invoice in invoices
     ]
@@ -332,39 +347,60 @@ async def customer_detail(session: AsyncSession, *, name: str) -> schemas.Custom
         **public.model_dump(),
         subscriptions=[
             schemas.SubscriptionRow(
-                name=sub.name, item_code=item.item_code,
-                description=item.label(customer.language), qty=sub.qty, rate=sub.rate,
-                status=sub.status, start_date=sub.start_date, end_date=sub.end_date,
+                name=sub.name,
+                item_code=item.item_code,
+                description=item.label(customer.language),
+                qty=sub.qty,
+                rate=sub.rate,
+                status=sub.status,
+                start_date=sub.start_date,
+                end_date=sub.end_date,
             )
             for sub, item in subscriptions
         ],
         invoices=[
             schemas.InvoiceRow(
-                name=inv.name, posting_date=inv.posting_date, due_date=inv.due_date,
-                total=inv.total, outstanding_amount=inv.outstanding_amount, status=inv.status,
+                name=inv.name,
+                posting_date=inv.posting_date,
+                due_date=inv.due_date,
+                total=inv.total,
+                outstanding_amount=inv.outstanding_amount,
+                status=inv.status,
             )
             for inv in invoices
         ],
         balance=balance,
         tickets=[
             schemas.TicketRow(
-                name=t.name, subject=t.subject, status=t.status, priority=t.priority,
-                channel=t.channel, opened_at=t.opened_at,
+                name=t.name,
+                subject=t.subject,
+                status=t.status,
+                priority=t.priority,
+                channel=t.channel,
+                opened_at=t.opened_at,
             )
             for t in ticket_rows
         ],
         equipment=[
             schemas.EquipmentRow(
-                name=eq.name, equipment_type=eq.equipment_type, vendor=eq.vendor,
-                model=eq.model, serial_number=eq.serial_number, mac_address=eq.mac_address,
+                name=eq.name,
+                equipment_type=eq.equipment_type,
+                vendor=eq.vendor,
+                model=eq.model,
+                serial_number=eq.serial_number,
+                mac_address=eq.mac_address,
                 status=eq.status,
             )
             for eq in gear
         ],
         jobs=[
             schemas.JobRow(
-                name=job.name, job_type=job.job_type, subject=job.subject, status=job.status,
-                scheduled_date=job.scheduled_date, technician=technician,
+                name=job.name,
+                job_type=job.job_type,
+                subject=job.subject,
+                status=job.status,
+                scheduled_date=job.scheduled_date,
+                technician=technician,
             )
             for job, technician in jobs
         ],

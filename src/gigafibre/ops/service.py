@@ -28,19 +28,21 @@ async def today_figures(session: AsyncSession, *, today: dt.date | None = None) 
         select(func.count()).select_from(Customer).where(Customer.status == CustomerStatus.active)
     )
     tickets = await session.scalar(
-        select(func.count()).select_from(HDTicket).where(
-            HDTicket.status.in_((TicketStatus.open, TicketStatus.replied, TicketStatus.paused))
-        )
+        select(func.count())
+        .select_from(HDTicket)
+        .where(HDTicket.status.in_((TicketStatus.open, TicketStatus.replied, TicketStatus.paused)))
     )
     overdue = await session.scalar(
-        select(func.count()).select_from(SalesInvoice).where(
-            SalesInvoice.status == InvoiceStatus.overdue
-        )
+        select(func.count())
+        .select_from(SalesInvoice)
+        .where(SalesInvoice.status == InvoiceStatus.overdue)
     )
     jobs = await session.scalar(
         select(func.count()).select_from(DispatchJob).where(DispatchJob.scheduled_date == today)
     )
     return TodayFigures(
-        active_customers=active or 0, open_tickets=tickets or 0,
-        overdue_invoices=overdue or 0, jobs_today=jobs or 0,
+        active_customers=active or 0,
+        open_tickets=tickets or 0,
+        overdue_invoices=overdue or 0,
+        jobs_today=jobs or 0,
     )

@@ -23,6 +23,10 @@ class Me(BaseModel):
 async def me(request: Request, staff: AnyStaff) -> Me:
     """Send `csrf_token` back in the `X-CSRF-Token` header on every POST, PATCH and DELETE."""
     return Me(
-        username=staff.username, full_name=staff.full_name, roles=sorted(staff.roles),
-        language=staff.language, via=staff.via, csrf_token=request.state.csrf_token,
+        username=staff.username,
+        full_name=staff.full_name,
+        roles=sorted(staff.roles),
+        language=staff.language,
+        via=staff.via,
+        csrf_token=request.state.csrf_token,
     )

@@ -32,7 +32,9 @@ async def optional_staff(request: Request, session: SessionDep) -> StaffIdentity
     if username and is_trusted(peer, request.app.state.trusted_networks):
         groups = request.headers.get("x-authentik-groups", "").replace(",", "|").split("|")
         staff = await service.staff_from_forwardauth(
-            session, username=username, email=request.headers.get("x-authentik-email"),
+            session,
+            username=username,
+            email=request.headers.get("x-authentik-email"),
             groups=groups,
         )
         if staff is not None:

@@ -31,12 +31,17 @@ def _login_page(
 ) -> Response:
     token = new_token()
     response = render(
-        request, "staff/login.html",
+        request,
+        "staff/login.html",
         {"next_url": next_url, "error": error, "username": username, "login_csrf": token},
         status_code=status,
     )
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", path="/login",
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        path="/login",
         secure=request.app.state.settings.cookie_secure,
     )
     return response
@@ -62,31 +67,47 @@ async def login(
     next_url = safe_next(next)
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token) or not csrf_token:
         return _login_page(
-            request, next_url=next_url, username=username, status=403,
+            request,
+            next_url=next_url,
+            username=username,
+            status=403,
             error=gettext("This form has expired. Reload the page and try again."),
         )
     peer = request.client.host if request.client else "unknown"
     limiter = request.app.state.rate_limiter
     if not await limiter.hit(LOGIN_LIMIT, "login", peer, username.lower()):
         return _login_page(
-            request, next_url=next_url, username=username, status=429,
+            request,
+            next_url=next_url,
+            username=username,
+            status=429,
             error=gettext("Too many attempts. Please wait a minute and try again."),
         )
     result = await service.log_in(
-        session, username=username, password=password,
+        session,
+        username=username,
+        password=password,
         max_age_seconds=settings.session_max_age_seconds,
-        ip_address=peer, user_agent=request.headers.get("user-agent", ""),
+        ip_address=peer,
+        user_agent=request.headers.get("user-agent", ""),
     )
     if result is None:
         return _login_page(
-            request, next_url=next_url, username=username, status=401,
+            request,
+            next_url=next_url,
+            username=username,
+            status=401,
             error=gettext("Wrong username or password."),
         )
     token, staff = result
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=settings.session_max_age_seconds, httponly=True,
-        samesite="lax", secure=settings.cookie_secure,
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_max_age_seconds,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
     )
     response.set_cookie(LANGUAGE_COOKIE, staff.language, samesite="lax", max_age=31536000)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")

@@ -47,8 +47,8 @@ def roles_from_groups(groups: Iterable[str]) -> list[str]:
     for group in groups:
         name = group.strip().lower()
         for prefix in GROUP_PREFIXES:
-            if name.startswith(prefix) and name[len(prefix):] in valid:
-                found.add(name[len(prefix):])
+            if name.startswith(prefix) and name[len(prefix) :] in valid:
+                found.add(name[len(prefix) :])
     return sorted(found)
 
 
