@@ -17,10 +17,13 @@ async def test_names_follow_each_other_with_their_padding(session: AsyncSession)
 
 
 async def test_a_rolled_back_name_is_handed_out_again(tx_database: TransactionalDatabase) -> None:
-    with pytest.raises(RuntimeError):
+    async def take_then_fail() -> None:
         async with tx_database.unit_of_work() as unit:
             assert await next_name(unit, "RB-", 3) == "RB-001"
             raise RuntimeError("abort the unit of work")
+
+    with pytest.raises(RuntimeError):
+        await take_then_fail()
     async with tx_database.unit_of_work() as unit:
         assert await next_name(unit, "RB-", 3) == "RB-001"
 
