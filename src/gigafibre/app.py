@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from gigafibre.core.web import PACKAGE_DIR, build_templates, render
 from gigafibre.customers import api as customers_api
 from gigafibre.customers import pages as customers_pages
 from gigafibre.ops import pages as ops_pages
+from gigafibre.runtime import build_runtime
 from gigafibre.settings import Settings, load_settings
 from gigafibre.staff import api as staff_api
 from gigafibre.staff import pages as staff_pages
@@ -88,7 +90,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        background = None
+        if settings.run_workers_in_serve:
+            background = asyncio.create_task(app.state.runtime.worker.run_forever(stop))
         yield
+        stop.set()
+        if background is not None:
+            await background
         if database is None:
             await app.state.db.dispose()
 
@@ -103,6 +112,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.db = database or Database.from_url(
         settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size
     )
+    app.state.runtime = build_runtime(settings, app.state.db)
     app.state.templates = build_templates()
     app.state.metrics = metrics
     app.state.rate_limiter = RateLimiter(

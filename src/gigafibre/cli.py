@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from typing import Annotated
 
-import structlog
 import typer
 import uvicorn
 
@@ -28,7 +28,6 @@ DEMO_STAFF = (
     ("billing", "Facturation Démo", [Role.billing]),
     ("support", "Soutien Démo", [Role.support]),
 )
-WORKER_INTERVAL_SECONDS = 300
 
 
 def _settings() -> Settings:
@@ -144,16 +143,19 @@ def demo(
 
 
 async def _run_worker(settings: Settings, once: bool) -> None:
-    log = structlog.get_logger("gigafibre.worker")
+    from gigafibre.runtime import build_runtime
+
     db = Database.from_url(settings.database_url)
+    worker = build_runtime(settings, db).worker
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     try:
-        while True:
-            async with db.unit_of_work() as session:
-                purged = await staff_service.purge_expired_sessions(session)
-            log.info("worker.cycle", expired_sessions_purged=purged)
-            if once:
-                return
-            await asyncio.sleep(WORKER_INTERVAL_SECONDS)
+        if once:
+            await worker.run_once()
+        else:
+            await worker.run_forever(stop)
     finally:
         await db.dispose()
 
@@ -162,7 +164,7 @@ async def _run_worker(settings: Settings, once: bool) -> None:
 def worker(
     once: Annotated[bool, typer.Option(help="Run one cycle and stop.")] = False,
 ) -> None:
-    """Run the background jobs (housekeeping now; outbox and schedules as they land)."""
+    """Run the background jobs: outbox, scheduled jobs, stale events."""
     from gigafibre.core.observability import configure_logging
 
     settings = _settings()

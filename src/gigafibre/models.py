@@ -2,7 +2,7 @@
 
 from gigafibre.billing import models as billing_models
 from gigafibre.catalog import models as catalog_models
-from gigafibre.core import naming
+from gigafibre.core import events, naming, outbox, scheduler
 from gigafibre.core.db import Base
 from gigafibre.customers import models as customer_models
 from gigafibre.dispatch import models as dispatch_models
@@ -18,8 +18,11 @@ __all__ = [
     "customer_models",
     "dispatch_models",
     "equipment_models",
+    "events",
     "flow_models",
     "naming",
+    "outbox",
+    "scheduler",
     "staff_models",
     "ticket_models",
 ]

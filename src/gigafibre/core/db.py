@@ -9,10 +9,11 @@ transaction that reads and then writes can fail at once with SQLITE_BUSY under W
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import structlog
 from sqlalchemy import MetaData, event, func
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
@@ -53,6 +54,7 @@ class Timestamped:
 
 
 WRITE_OPTION = "gf_write"
+CommitHook = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def _install_sqlite_behaviour(engine: AsyncEngine) -> None:
@@ -87,6 +89,7 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._commit_hooks: list[CommitHook] = []
         self._read = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._write = async_sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}),
@@ -97,6 +100,10 @@ class Database:
     @classmethod
     def from_url(cls, url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
         return cls(make_engine(url, echo=echo, pool_size=pool_size))
+
+    def on_commit(self, hook: CommitHook) -> None:
+        """Run `hook(session.info)` after every successful commit (e.g. to publish events)."""
+        self._commit_hooks.append(hook)
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self._write if write else self._read)()
@@ -113,6 +120,12 @@ class Database:
             raise
         finally:
             await session.close()
+        for hook in self._commit_hooks:
+            try:
+                await hook(session.info)
+            except Exception:
+                # The change is committed; the worker publishes what a failed hook left behind.
+                structlog.get_logger("gigafibre.db").exception("commit_hook_failed")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -1,0 +1,45 @@
+"""The long-lived parts shared by `serve` and `worker`: event bus, outbox, scheduler, worker.
+
+Built once from settings and a database, so the web app and the worker process wire the same
+senders and periodic jobs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gigafibre.core.db import Database
+from gigafibre.core.events import EventBus
+from gigafibre.core.outbox import OutboxWorker, Sender
+from gigafibre.core.scheduler import Scheduler
+from gigafibre.core.worker import BackgroundWorker
+from gigafibre.settings import Settings
+from gigafibre.staff import service as staff_service
+
+
+@dataclass
+class Runtime:
+    bus: EventBus
+    outbox: OutboxWorker
+    scheduler: Scheduler
+    worker: BackgroundWorker
+
+
+async def purge_expired_staff_sessions(session: AsyncSession) -> None:
+    await staff_service.purge_expired_sessions(session)
+
+
+def build_runtime(
+    settings: Settings, db: Database, *, senders: dict[str, Sender] | None = None
+) -> Runtime:
+    bus = EventBus(db)
+    outbox = OutboxWorker(db, senders or {})
+    scheduler = Scheduler(db)
+    scheduler.every(
+        dt.timedelta(hours=1), "staff.purge_expired_sessions", purge_expired_staff_sessions
+    )
+    worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus)
+    return Runtime(bus=bus, outbox=outbox, scheduler=scheduler, worker=worker)
