@@ -116,7 +116,7 @@ async def enqueue(
 def backoff_seconds(attempts: int, *, jitter: float = 0.1) -> float:
     """15 s, 30 s, 1 min, 2 min … capped at an hour, with a little jitter to spread retries."""
     delay = min(BASE_DELAY_SECONDS * 2 ** max(attempts - 1, 0), MAX_DELAY_SECONDS)
-    return delay * (1 + random.uniform(-jitter, jitter))
+    return float(delay * (1 + random.uniform(-jitter, jitter)))
 
 
 async def send_again(session: AsyncSession, *, message_id: int) -> OutboxMessage:
