@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import httpx
 import pytest
 
-from tests.conftest import LoginAs
+from tests.conftest import LoginAs, TransactionalDatabase
 
 MARIE = {
     "customer_name": "Marie-Ève Tremblay",
@@ -202,3 +205,47 @@ async def test_search_results_page_through(client: httpx.AsyncClient, login_as: 
     rest = await client.get("/api/customers", params={"q": "pagination", "limit": 3, "offset": 3})
     assert len(rest.json()["items"]) == 2
     assert rest.json()["next_offset"] is None
+
+
+async def test_the_balance_is_what_open_invoices_still_owe(
+    client: httpx.AsyncClient, marie: dict[str, object], tx_database: TransactionalDatabase
+) -> None:
+    from sqlalchemy import select
+
+    from gigafibre.billing.models import InvoiceStatus, SalesInvoice
+    from gigafibre.customers.models import Customer
+
+    async with tx_database.unit_of_work() as session:
+        customer_id = await session.scalar(
+            select(Customer.id).where(Customer.name == marie["name"])
+        )
+        assert customer_id is not None
+        for number, (status, outstanding) in enumerate(
+            [
+                (InvoiceStatus.overdue, "103.48"),
+                (InvoiceStatus.partly_paid, "50.00"),
+                (InvoiceStatus.paid, "0.00"),
+            ]
+        ):
+            session.add(
+                SalesInvoice(
+                    name=f"INV-TEST{number}",
+                    customer_id=customer_id,
+                    status=status,
+                    posting_date=dt.date(2026, 10, 1),
+                    due_date=dt.date(2026, 10, 22),
+                    subtotal=Decimal("90.00"),
+                    taxable_subtotal=Decimal("90.00"),
+                    gst=Decimal("4.50"),
+                    qst=Decimal("8.98"),
+                    total=Decimal("103.48"),
+                    outstanding_amount=Decimal(outstanding),
+                )
+            )
+    detail = (await client.get(f"/api/customers/{marie['name']}")).json()
+    assert detail["balance"] == "153.48"
+    assert [invoice["name"] for invoice in detail["invoices"]] == [
+        "INV-TEST2",
+        "INV-TEST1",
+        "INV-TEST0",
+    ]

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigafibre.billing.models import InvoiceStatus, SalesInvoice, Subscription
 from gigafibre.catalog.models import Item
+from gigafibre.core.money import to_money
 
 OPEN_STATUSES = (InvoiceStatus.unpaid, InvoiceStatus.partly_paid, InvoiceStatus.overdue)
 
@@ -42,9 +43,9 @@ async def invoices_for_customer(
 
 async def customer_balance(session: AsyncSession, *, customer_id: int) -> Decimal:
     """What the customer owes now: the outstanding amounts of open invoices."""
-    cents = await session.scalar(
-        select(func.coalesce(func.sum(SalesInvoice.__table__.c.outstanding_amount), 0)).where(
+    owed = await session.scalar(
+        select(func.coalesce(func.sum(SalesInvoice.outstanding_amount), 0)).where(
             SalesInvoice.customer_id == customer_id, SalesInvoice.status.in_(OPEN_STATUSES)
         )
     )
-    return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
+    return to_money(owed or 0)
