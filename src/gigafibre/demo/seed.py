@@ -293,7 +293,7 @@ class DemoGenerator:
             if kind == "commercial":
                 self.rows.add(customer_tag, {"customer_id": number, "tag_id": tag_ids[1]})
             elif self.random.random() < 0.06:
-                tag = self.random.choice(tag_ids)
+                tag = self.random.choice([tag for tag in tag_ids if tag != tag_ids[1]])
                 self.rows.add(customer_tag, {"customer_id": number, "tag_id": tag})
             self.rows.add(
                 TimelineEntry,
