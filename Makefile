@@ -18,7 +18,7 @@ demo: install  ## migrate, seed the demo data, serve on http://127.0.0.1:8000
 	$(BIN)/gigafibre demo
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 typecheck: install
 	$(BIN)/mypy
