@@ -25,6 +25,10 @@ from gigafibre.core.ratelimit import RateLimiter
 from gigafibre.core.web import PACKAGE_DIR, build_templates, render
 from gigafibre.customers import api as customers_api
 from gigafibre.customers import pages as customers_pages
+from gigafibre.flows import api as flows_api
+from gigafibre.flows import pages as flows_pages
+from gigafibre.notify import api as notify_api
+from gigafibre.notify import pages as notify_pages
 from gigafibre.ops import pages as ops_pages
 from gigafibre.runtime import build_runtime
 from gigafibre.settings import Settings, load_settings
@@ -52,6 +56,20 @@ NAVIGATION = (
         "/ops/clients",
         "bi-people",
         (Role.support, Role.billing, Role.dispatch),
+    ),
+    NavEntry(
+        "flows",
+        N_("Agent Flows"),
+        "/ops/flows",
+        "bi-diagram-3",
+        (Role.support, Role.billing, Role.dispatch),
+    ),
+    NavEntry(
+        "outbox",
+        N_("Outbox"),
+        "/ops/outbox",
+        "bi-send",
+        (Role.support, Role.dispatch, Role.billing),
     ),
 )
 
@@ -135,6 +153,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         customers_api.router,
         customers_pages.router,
         ops_pages.router,
+        flows_api.router,
+        flows_pages.router,
+        notify_api.router,
+        notify_pages.router,
     ):
         app.include_router(router)
     _add_operational_routes(app)

@@ -36,11 +36,28 @@ def _settings() -> Settings:
     return settings
 
 
+async def _ensure_defaults(settings: Settings) -> list[str]:
+    from gigafibre.flows.service import ensure_default_templates
+
+    db = Database.from_url(settings.database_url)
+    try:
+        async with db.unit_of_work() as session:
+            return await ensure_default_templates(session)
+    finally:
+        await db.dispose()
+
+
+def _migrate(settings: Settings) -> None:
+    upgrade_to_head(settings.database_url)
+    created = asyncio.run(_ensure_defaults(settings))
+    if created:
+        typer.echo(f"Default flow templates created: {', '.join(created)}")
+
+
 @app.command()
 def migrate() -> None:
-    """Bring the database schema to the latest migration."""
-    settings = _settings()
-    upgrade_to_head(settings.database_url)
+    """Bring the database schema to the latest migration and add missing default data."""
+    _migrate(_settings())
     typer.echo("Database is at the latest migration.")
 
 
@@ -128,7 +145,7 @@ def demo(
     settings = _settings()
     if settings.is_production:
         raise typer.BadParameter("The demo refuses to run with GF_ENV=production.")
-    upgrade_to_head(settings.database_url)
+    _migrate(settings)
     if asyncio.run(_customer_count(settings)) == 0:
         typer.echo("Seeding the demo data (about a minute)…")
         typer.echo(asyncio.run(_seed(settings, 2000, 42)))

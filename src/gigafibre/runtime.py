@@ -16,6 +16,8 @@ from gigafibre.core.events import EventBus
 from gigafibre.core.outbox import OutboxWorker, Sender
 from gigafibre.core.scheduler import Scheduler
 from gigafibre.core.worker import BackgroundWorker
+from gigafibre.flows.runtime import advance_due_runs, flow_event_subscriber
+from gigafibre.notify.providers import build_senders
 from gigafibre.settings import Settings
 from gigafibre.staff import service as staff_service
 
@@ -36,10 +38,15 @@ def build_runtime(
     settings: Settings, db: Database, *, senders: dict[str, Sender] | None = None
 ) -> Runtime:
     bus = EventBus(db)
-    outbox = OutboxWorker(db, senders or {})
+    outbox = OutboxWorker(db, senders if senders is not None else build_senders(settings))
     scheduler = Scheduler(db)
     scheduler.every(
         dt.timedelta(hours=1), "staff.purge_expired_sessions", purge_expired_staff_sessions
     )
-    worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus)
+    bus.subscribe(flow_event_subscriber(db))
+
+    async def advance_flows() -> int:
+        return await advance_due_runs(db)
+
+    worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus, duties=[advance_flows])
     return Runtime(bus=bus, outbox=outbox, scheduler=scheduler, worker=worker)

@@ -51,7 +51,10 @@ def verify_link_token(secret: str, token: str, *, audience: Audience) -> LinkCla
     """A valid, unexpired token of this audience, or 401."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], audience=audience.value,
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=audience.value,
             options={"require": ["sub", "aud", "exp", "jti"]},
         )
     except jwt.PyJWTError:

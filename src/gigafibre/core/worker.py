@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 
@@ -16,21 +17,31 @@ from gigafibre.core.outbox import OutboxWorker
 from gigafibre.core.scheduler import Scheduler
 
 log = structlog.get_logger("gigafibre.worker")
+Duty = Callable[[], Awaitable[object]]  # something to do every tick, e.g. advance due flow runs
 STALE_EVENT_AGE = dt.timedelta(seconds=30)
 
 
 class BackgroundWorker:
     def __init__(
-        self, *, outbox: OutboxWorker, scheduler: Scheduler, bus: EventBus, tick: float = 1.0
+        self,
+        *,
+        outbox: OutboxWorker,
+        scheduler: Scheduler,
+        bus: EventBus,
+        duties: Sequence[Duty] = (),
+        tick: float = 1.0,
     ) -> None:
         self.outbox = outbox
         self.scheduler = scheduler
         self.bus = bus
+        self.duties = list(duties)
         self.tick = tick
 
     async def run_once(self) -> None:
         await self.bus.republish_stale(older_than=STALE_EVENT_AGE)
         await self.scheduler.run_due()
+        for duty in self.duties:
+            await duty()
         while await self.outbox.run_once() == self.outbox.batch:
             continue
 

@@ -6,10 +6,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gigafibre.core.db import Base, Timestamped
+from gigafibre.core.db import Base, Timestamped, utcnow
 from gigafibre.core.types import UTCDateTime, enum_column
 
 
@@ -34,9 +34,31 @@ class FlowRunStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class FlowTemplateVersion(Base):
+    """Every saved version of a template, so edits can be read back and runs explained."""
+
+    __tablename__ = "flow_template_version"
+    __table_args__ = (UniqueConstraint("template_id", "version", name="uq_flow_template_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("flow_template.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class FlowRun(Timestamped, Base):
+    """One execution of a template. `steps` is the template's steps when the run started, so
+    editing a template never changes a run under way; (template, trigger event) is unique."""
+
     __tablename__ = "flow_run"
     naming_series: ClassVar[tuple[str, int]] = ("FR-", 6)
+    __table_args__ = (
+        UniqueConstraint("template_id", "trigger_event_id", name="uq_flow_run_trigger"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(20), unique=True)
@@ -47,6 +69,7 @@ class FlowRun(Timestamped, Base):
     status: Mapped[FlowRunStatus] = mapped_column(
         enum_column(FlowRunStatus, "flow_run_status"), default=FlowRunStatus.running, index=True
     )
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     current_step: Mapped[int] = mapped_column(Integer, default=0)
     step_log: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

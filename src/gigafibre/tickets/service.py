@@ -1,4 +1,4 @@
-"""Ticket reads used by other modules. The inbox arrives with its own issue."""
+"""Tickets: what other modules need today. The inbox arrives with its own issue."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigafibre.tickets.models import HDTicket
+from gigafibre.core.db import utcnow
+from gigafibre.core.naming import assign_name
+from gigafibre.tickets.models import (
+    Channel,
+    Communication,
+    Direction,
+    HDTicket,
+    TicketPriority,
+)
 
 
 async def tickets_for_customer(
@@ -21,3 +29,41 @@ async def tickets_for_customer(
             .limit(limit)
         )
     ).all()
+
+
+async def open_ticket(
+    session: AsyncSession,
+    *,
+    customer_id: int | None,
+    subject: str,
+    channel: Channel = Channel.web,
+    priority: TicketPriority = TicketPriority.medium,
+    note: str = "",
+    actor: str = "",
+) -> HDTicket:
+    """A new ticket, with its first message when there is one. Flushes; the caller commits."""
+    ticket = HDTicket(
+        customer_id=customer_id,
+        subject=subject[:200],
+        channel=channel,
+        priority=priority,
+        opened_at=utcnow(),
+    )
+    await assign_name(session, ticket)
+    session.add(ticket)
+    await session.flush()
+    if note:
+        message = Communication(
+            customer_id=customer_id,
+            ticket_id=ticket.id,
+            channel=channel,
+            direction=Direction.inbound,
+            sender=actor,
+            content=note,
+            status="received",
+            created_at=utcnow(),
+        )
+        await assign_name(session, message)
+        session.add(message)
+        await session.flush()
+    return ticket
