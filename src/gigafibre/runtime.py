@@ -15,6 +15,7 @@ from gigafibre.core.db import Database
 from gigafibre.core.events import EventBus
 from gigafibre.core.outbox import OutboxWorker, Sender
 from gigafibre.core.scheduler import Scheduler
+from gigafibre.core.webhooks import WebhookSender
 from gigafibre.core.worker import BackgroundWorker
 from gigafibre.flows.runtime import advance_due_runs, flow_event_subscriber
 from gigafibre.notify.providers import build_senders
@@ -38,7 +39,9 @@ def build_runtime(
     settings: Settings, db: Database, *, senders: dict[str, Sender] | None = None
 ) -> Runtime:
     bus = EventBus(db)
-    outbox = OutboxWorker(db, senders if senders is not None else build_senders(settings))
+    if senders is None:
+        senders = {**build_senders(settings), "webhook": WebhookSender(settings.secret_key)}
+    outbox = OutboxWorker(db, senders)
     scheduler = Scheduler(db)
     scheduler.every(
         dt.timedelta(hours=1), "staff.purge_expired_sessions", purge_expired_staff_sessions
