@@ -249,3 +249,20 @@ async def test_the_balance_is_what_open_invoices_still_owe(
         "INV-TEST1",
         "INV-TEST0",
     ]
+
+
+async def test_creating_and_editing_a_customer_emit_events(
+    client: httpx.AsyncClient, marie: dict[str, object], tx_database: TransactionalDatabase
+) -> None:
+    from sqlalchemy import select
+
+    from gigafibre.core.events import EventRecord
+
+    await client.patch(f"/api/customers/{marie['name']}", json={"notes": "Préfère le soir"})
+    async with tx_database.unit_of_work(write=False) as session:
+        events = (await session.scalars(select(EventRecord).order_by(EventRecord.id))).all()
+    assert [(e.name, e.topics) for e in events][-2:] == [
+        ("customer.created", [f"customer:{marie['name']}"]),
+        ("customer.updated", [f"customer:{marie['name']}"]),
+    ]
+    assert events[-1].payload["fields"] == ["notes"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from gigafibre.billing import service as billing
 from gigafibre.core.db import utcnow
 from gigafibre.core.errors import NotFoundError, ValidationFailedError
+from gigafibre.core.events import emit
 from gigafibre.core.i18n import format_money
 from gigafibre.core.naming import assign_name
 from gigafibre.customers import schemas
@@ -198,7 +199,12 @@ async def create_customer(
     await session.flush()
     await _refresh_search_terms(session, customer)
     _note(session, customer, "customer.created", "", actor)
-    await session.flush()
+    await emit(
+        session,
+        "customer.created",
+        {"customer": customer.name, "type": customer.customer_type.value, "actor": actor},
+        topics=[f"customer:{customer.name}"],
+    )
     return customer
 
 
@@ -222,7 +228,12 @@ async def update_customer(
         await session.flush()
         await _refresh_search_terms(session, customer)
         _note(session, customer, "customer.updated", ", ".join(changed), actor)
-        await session.flush()
+        await emit(
+            session,
+            "customer.updated",
+            {"customer": customer.name, "fields": changed, "actor": actor},
+            topics=[f"customer:{customer.name}"],
+        )
     return customer
 
 
