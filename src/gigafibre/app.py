@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gigafibre.billing import api as billing_api
 from gigafibre.core import errors
 from gigafibre.core.db import Database
 from gigafibre.core.i18n import N_, gettext
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         flows_pages.router,
         notify_api.router,
         notify_pages.router,
+        billing_api.router,
     ):
         app.include_router(router)
     _add_operational_routes(app)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gigafibre.billing.cycle import run_billing
 from gigafibre.core.db import Database
 from gigafibre.core.events import EventBus
 from gigafibre.core.outbox import OutboxWorker, Sender
@@ -35,6 +36,10 @@ async def purge_expired_staff_sessions(session: AsyncSession) -> None:
     await staff_service.purge_expired_sessions(session)
 
 
+async def daily_billing_run(session: AsyncSession) -> None:
+    await run_billing(session, as_of=dt.date.today())
+
+
 def build_runtime(
     settings: Settings, db: Database, *, senders: dict[str, Sender] | None = None
 ) -> Runtime:
@@ -51,5 +56,6 @@ def build_runtime(
     async def advance_flows() -> int:
         return await advance_due_runs(db)
 
+    scheduler.every(dt.timedelta(hours=6), "billing.run", daily_billing_run)
     worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus, duties=[advance_flows])
     return Runtime(bus=bus, outbox=outbox, scheduler=scheduler, worker=worker)

@@ -66,7 +66,8 @@ class SalesInvoice(Timestamped, Base):
     __tablename__ = "sales_invoice"
     naming_series: ClassVar[tuple[str, int]] = ("INV-", 7)
     __table_args__ = (
-        Index("ix_sales_invoice_customer_period", "customer_id", "period_start"),
+        # One invoice per customer and billing period, even when two billing runs race.
+        UniqueConstraint("customer_id", "period_start", name="uq_sales_invoice_period"),
         CheckConstraint("total >= 0", name="total_not_negative"),
     )
 
@@ -89,6 +90,7 @@ class SalesInvoice(Timestamped, Base):
     qst: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     outstanding_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    credit_applied: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
 
 
 class SalesInvoiceLine(Base):
@@ -138,3 +140,52 @@ class PaymentEntry(Timestamped, Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     mode: Mapped[PaymentMode] = mapped_column(enum_column(PaymentMode, "payment_mode"))
     reference: Mapped[str | None] = mapped_column(String(120))
+    refunded_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+
+
+class CreditReason(StrEnum):
+    referral = "referral"
+    goodwill = "goodwill"
+    proration = "proration"
+    overpayment = "overpayment"
+
+
+class CustomerCredit(Timestamped, Base):
+    """Money we owe the customer, taken off their next invoice(s)."""
+
+    __tablename__ = "customer_credit"
+    naming_series: ClassVar[tuple[str, int]] = ("CR-", 6)
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="RESTRICT"), index=True
+    )
+    amount: Mapped[Decimal] = mapped_column(Money)
+    remaining: Mapped[Decimal] = mapped_column(Money)
+    reason: Mapped[CreditReason] = mapped_column(enum_column(CreditReason, "credit_reason"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    posting_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class GLEntry(Base):
+    """One side of a double-entry posting; every voucher's entries sum to zero."""
+
+    __tablename__ = "gl_entry"
+    __table_args__ = (
+        Index("ix_gl_entry_voucher", "voucher_type", "voucher_name"),
+        Index("ix_gl_entry_account_date", "account", "posting_date"),
+        CheckConstraint("debit >= 0 AND credit >= 0", name="amounts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_date: Mapped[dt.date] = mapped_column(Date)
+    account: Mapped[str] = mapped_column(String(60))
+    debit: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    credit: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    voucher_type: Mapped[str] = mapped_column(String(30))
+    voucher_name: Mapped[str] = mapped_column(String(30))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="SET NULL"), index=True
+    )

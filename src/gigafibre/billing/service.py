@@ -1,16 +1,31 @@
-"""Billing reads used by other modules. The billing cycle itself arrives with its own issue."""
+"""Billing rules: reads for other modules, credits, payments, refunds, cancellations."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigafibre.billing.models import InvoiceStatus, SalesInvoice, Subscription
+from gigafibre.billing import cycle, ledger
+from gigafibre.billing.models import (
+    CreditReason,
+    CustomerCredit,
+    InvoiceStatus,
+    PaymentEntry,
+    PaymentMode,
+    SalesInvoice,
+    SalesInvoiceLine,
+    Subscription,
+    SubscriptionStatus,
+)
 from gigafibre.catalog.models import Item
-from gigafibre.core.money import to_money
+from gigafibre.core.errors import NotFoundError, ValidationFailedError
+from gigafibre.core.i18n import N_
+from gigafibre.core.money import quebec_taxes, to_money
+from gigafibre.core.naming import assign_name
 
 OPEN_STATUSES = (InvoiceStatus.unpaid, InvoiceStatus.partly_paid, InvoiceStatus.overdue)
 
@@ -49,3 +64,217 @@ async def customer_balance(session: AsyncSession, *, customer_id: int) -> Decima
         )
     )
     return to_money(owed or 0)
+
+
+async def grant_credit(
+    session: AsyncSession,
+    *,
+    customer_id: int,
+    amount: Decimal,
+    reason: CreditReason,
+    note: str = "",
+    on: dt.date | None = None,
+) -> CustomerCredit:
+    """A credit taken off the customer's next invoice(s); posted as an expense now."""
+    amount = to_money(amount)
+    if amount <= 0:
+        raise ValidationFailedError(
+            "Some fields are not valid.", fields={"amount": N_("Enter an amount above zero.")}
+        )
+    on = on or dt.date.today()
+    credit = CustomerCredit(
+        customer_id=customer_id,
+        amount=amount,
+        remaining=amount,
+        reason=reason,
+        note=note[:300],
+        posting_date=on,
+    )
+    await assign_name(session, credit)
+    session.add(credit)
+    await session.flush()
+    await ledger.post(
+        session,
+        [
+            ledger.credit_granted_voucher(
+                name=credit.name,
+                posting_date=on,
+                customer_id=customer_id,
+                amount=amount,
+            )
+        ],
+    )
+    return credit
+
+
+def _settle(invoice: SalesInvoice, paid: Decimal) -> None:
+    invoice.outstanding_amount = invoice.outstanding_amount - paid
+    if invoice.outstanding_amount <= 0:
+        invoice.status = InvoiceStatus.paid
+    elif invoice.outstanding_amount < invoice.total:
+        invoice.status = InvoiceStatus.partly_paid
+
+
+async def record_payment(
+    session: AsyncSession,
+    *,
+    invoice_name: str,
+    amount: Decimal,
+    mode: PaymentMode,
+    reference: str | None = None,
+    on: dt.date | None = None,
+) -> PaymentEntry:
+    """A payment against an invoice; what exceeds the balance is kept as a credit."""
+    amount = to_money(amount)
+    if amount <= 0:
+        raise ValidationFailedError(
+            "Some fields are not valid.", fields={"amount": N_("Enter an amount above zero.")}
+        )
+    invoice = await session.scalar(
+        select(SalesInvoice).where(SalesInvoice.name == invoice_name).with_for_update()
+    )
+    if invoice is None:
+        raise NotFoundError("No invoice is named {name}.", name=invoice_name)
+    on = on or dt.date.today()
+    payment = PaymentEntry(
+        customer_id=invoice.customer_id,
+        invoice_id=invoice.id,
+        posting_date=on,
+        amount=amount,
+        mode=mode,
+        reference=reference,
+    )
+    await assign_name(session, payment)
+    session.add(payment)
+    await session.flush()
+    vouchers = [
+        ledger.payment_voucher(
+            name=payment.name,
+            posting_date=on,
+            customer_id=invoice.customer_id,
+            amount=amount,
+            mode=mode,
+        )
+    ]
+    applied = min(amount, max(invoice.outstanding_amount, Decimal(0)))
+    _settle(invoice, applied)
+    excess = amount - applied
+    await ledger.post(session, vouchers)
+    if excess > 0:
+        credit = CustomerCredit(
+            customer_id=invoice.customer_id,
+            amount=excess,
+            remaining=excess,
+            reason=CreditReason.overpayment,
+            note=payment.name,
+            posting_date=on,
+        )
+        await assign_name(session, credit)
+        session.add(credit)
+        await session.flush()
+        await ledger.post(
+            session,
+            [
+                ledger.Voucher(
+                    "Overpayment",
+                    credit.name,
+                    on,
+                    invoice.customer_id,
+                    [
+                        ledger.Posting(ledger.RECEIVABLE, debit=excess),
+                        ledger.Posting(ledger.CUSTOMER_CREDITS, credit=excess),
+                    ],
+                )
+            ],
+        )
+    return payment
+
+
+async def refund_payment(
+    session: AsyncSession, *, payment_name: str, amount: Decimal, on: dt.date | None = None
+) -> PaymentEntry:
+    """Give money back: the invoice it paid is owed again by that much."""
+    amount = to_money(amount)
+    payment = await session.scalar(
+        select(PaymentEntry).where(PaymentEntry.name == payment_name).with_for_update()
+    )
+    if payment is None:
+        raise NotFoundError("No payment is named {name}.", name=payment_name)
+    if amount <= 0 or amount > payment.amount - payment.refunded_amount:
+        raise ValidationFailedError(
+            "Some fields are not valid.",
+            fields={"amount": N_("The refund cannot exceed what is left of the payment.")},
+        )
+    on = on or dt.date.today()
+    payment.refunded_amount = payment.refunded_amount + amount
+    if payment.invoice_id is not None:
+        invoice = await session.get(SalesInvoice, payment.invoice_id)
+        if invoice is not None:
+            invoice.outstanding_amount = invoice.outstanding_amount + amount
+            invoice.status = (
+                InvoiceStatus.unpaid
+                if invoice.outstanding_amount >= invoice.total
+                else InvoiceStatus.partly_paid
+            )
+    await ledger.post(
+        session,
+        [
+            ledger.refund_voucher(
+                name=f"{payment.name}-R{int(payment.refunded_amount * 100)}",
+                posting_date=on,
+                customer_id=payment.customer_id,
+                amount=amount,
+                mode=payment.mode,
+            )
+        ],
+    )
+    await session.flush()
+    return payment
+
+
+async def cancel_subscription(
+    session: AsyncSession, *, name: str, end_date: dt.date
+) -> Subscription:
+    """End a subscription; days already invoiced after `end_date` come back as a credit."""
+    subscription = await session.scalar(select(Subscription).where(Subscription.name == name))
+    if subscription is None:
+        raise NotFoundError("No subscription is named {name}.", name=name)
+    subscription.end_date = end_date
+    subscription.status = SubscriptionStatus.cancelled
+    lines = (
+        await session.execute(
+            select(SalesInvoiceLine, SalesInvoice)
+            .join(SalesInvoice, SalesInvoice.id == SalesInvoiceLine.invoice_id)
+            .where(
+                SalesInvoiceLine.subscription_id == subscription.id,
+                SalesInvoice.period_end > end_date,
+            )
+        )
+    ).all()
+    unused = Decimal(0)
+    for line, invoice in lines:
+        assert invoice.period_start is not None
+        assert invoice.period_end is not None
+        period = (invoice.period_start, invoice.period_end)
+        kept = cycle.prorated(
+            line.rate,
+            line.qty,
+            period=period,
+            active_from=subscription.start_date,
+            active_to=end_date,
+        )
+        unused += max(line.amount - kept, Decimal(0))
+        if line.taxable:
+            gst, qst = quebec_taxes(max(line.amount - kept, Decimal(0)))
+            unused += gst + qst
+    if unused > 0:
+        await grant_credit(
+            session,
+            customer_id=subscription.customer_id,
+            amount=unused,
+            reason=CreditReason.proration,
+            note=subscription.name,
+            on=end_date,
+        )
+    await session.flush()
+    return subscription

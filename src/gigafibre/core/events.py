@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import JSON, String, select, update
+from sqlalchemy import JSON, String, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +22,7 @@ from gigafibre.core.db import Base, Database, utcnow
 from gigafibre.core.types import UTCDateTime
 
 PENDING_EVENTS = "gf_pending_events"
+PUBLISH_CHUNK = 500
 log = structlog.get_logger("gigafibre.events")
 
 
@@ -71,6 +72,26 @@ async def emit(
     return record
 
 
+async def emit_many(
+    session: AsyncSession, events: Sequence[tuple[str, dict[str, Any], Sequence[str]]]
+) -> int:
+    """`emit` for bulk work (a billing run): one statement for many (name, payload, topics)."""
+    if not events:
+        return 0
+    now = utcnow()
+    ids = (
+        await session.scalars(
+            insert(EventRecord).returning(EventRecord.id),
+            [
+                {"name": name, "payload": payload, "topics": list(topics), "created_at": now}
+                for name, payload, topics in events
+            ],
+        )
+    ).all()
+    session.info.setdefault(PENDING_EVENTS, []).extend(ids)
+    return len(ids)
+
+
 class EventBus:
     """Publishes committed events to subscribers, in order, at least once."""
 
@@ -88,6 +109,12 @@ class EventBus:
             await self.publish(ids)
 
     async def publish(self, ids: Sequence[int]) -> int:
+        delivered = 0
+        for start in range(0, len(ids), PUBLISH_CHUNK):
+            delivered += await self._publish_chunk(ids[start : start + PUBLISH_CHUNK])
+        return delivered
+
+    async def _publish_chunk(self, ids: Sequence[int]) -> int:
         async with self.db.unit_of_work() as session:
             records = (
                 await session.scalars(

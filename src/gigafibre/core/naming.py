@@ -29,7 +29,12 @@ class Named(Protocol):
     name: str
 
 
-async def next_name(session: AsyncSession, prefix: str, digits: int) -> str:
+async def reserve_names(
+    session: AsyncSession, prefix: str, digits: int, count: int
+) -> list[str]:
+    """The next `count` names of a series, in order, for bulk inserts (a billing run)."""
+    if count <= 0:
+        return []
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
@@ -38,11 +43,29 @@ async def next_name(session: AsyncSession, prefix: str, digits: int) -> str:
     result = await session.execute(
         update(NamingSeries)
         .where(NamingSeries.prefix == prefix)
-        .values(current=NamingSeries.current + 1)
+        .values(current=NamingSeries.current + count)
         .returning(NamingSeries.current)
     )
-    number = result.scalar_one()
-    return f"{prefix}{number:0{digits}d}"
+    last = result.scalar_one()
+    return [f"{prefix}{number:0{digits}d}" for number in range(last - count + 1, last + 1)]
+
+
+async def lock_series(session: AsyncSession, prefix: str) -> None:
+    """Hold the series row until commit, so a second writer waits and then sees our rows."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(NamingSeries).values(prefix=prefix, current=0).on_conflict_do_nothing()
+    )
+    await session.execute(
+        update(NamingSeries)
+        .where(NamingSeries.prefix == prefix)
+        .values(current=NamingSeries.current)
+    )
+
+
+async def next_name(session: AsyncSession, prefix: str, digits: int) -> str:
+    return (await reserve_names(session, prefix, digits, 1))[0]
 
 
 async def assign_name(session: AsyncSession, document: Named) -> str:

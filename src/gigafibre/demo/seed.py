@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gigafibre.billing import ledger
 from gigafibre.billing.models import (
     InvoiceStatus,
     PaymentEntry,
@@ -632,6 +633,37 @@ class DemoGenerator:
                 },
             )
 
+    def vouchers(self) -> list[ledger.Voucher]:
+        """GL postings of the seeded invoices and payments, so the books match the documents."""
+        code_of = {item["id"]: code for code, item in self.items.items()}
+        revenue: dict[int, dict[str, Decimal]] = {}
+        for line in self.rows.tables.get(SalesInvoiceLine, []):
+            by_item = revenue.setdefault(line["invoice_id"], {})
+            code = code_of[line["item_id"]]
+            by_item[code] = by_item.get(code, Decimal(0)) + line["amount"]
+        made = [
+            ledger.invoice_voucher(
+                name=inv["name"],
+                posting_date=inv["posting_date"],
+                customer_id=inv["customer_id"],
+                revenue_by_item=revenue[inv["id"]],
+                gst=inv["gst"],
+                qst=inv["qst"],
+            )
+            for inv in self.rows.tables.get(SalesInvoice, [])
+        ]
+        made += [
+            ledger.payment_voucher(
+                name=pay["name"],
+                posting_date=pay["posting_date"],
+                customer_id=pay["customer_id"],
+                amount=pay["amount"],
+                mode=PaymentMode(pay["mode"]),
+            )
+            for pay in self.rows.tables.get(PaymentEntry, [])
+        ]
+        return made
+
 
 ORDER = (
     Item,
@@ -683,6 +715,7 @@ async def seed_demo(
     rows = generator.rows
     for table in ORDER:
         await _insert(session, table, rows.tables.get(table, []))
+    await ledger.post(session, generator.vouchers())
     for model in SERIES:
         prefix, _digits = model.naming_series
         used = rows.count(model)
