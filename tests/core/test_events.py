@@ -74,6 +74,8 @@ async def test_an_event_a_subscriber_failed_on_is_published_again_by_the_worker(
         record = await emit(session, "job.completed", {"job": "DJ-000001"})
     assert received == []
     failing = False
-    assert await bus.republish_stale(older_than=dt.timedelta(0)) == 1
-    assert received == [record.id]
-    assert await bus.republish_stale(older_than=dt.timedelta(0)) == 0
+    await bus.republish_stale(older_than=dt.timedelta(0))
+    assert record.id in received  # other tests' committed events may come along on PostgreSQL
+    received.clear()
+    await bus.republish_stale(older_than=dt.timedelta(0))
+    assert record.id not in received
