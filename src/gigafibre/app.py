@@ -35,6 +35,7 @@ from gigafibre.runtime import build_runtime
 from gigafibre.settings import Settings, load_settings
 from gigafibre.staff import api as staff_api
 from gigafibre.staff import pages as staff_pages
+from gigafibre.staff.auth import identity_cache
 from gigafibre.staff.models import Role
 
 
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         f"async+{settings.redis_url}" if settings.realtime_broker == "redis" else "memory://"
     )
     app.state.trusted_networks = settings.trusted_proxy_networks
+    app.state.identity_cache = identity_cache()
     app.state.navigation = NAVIGATION
 
     app.add_middleware(

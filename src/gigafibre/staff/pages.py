@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from gigafibre.core.i18n import LANGUAGES, gettext
 from gigafibre.core.observability import LANGUAGE_COOKIE
-from gigafibre.core.security import new_token, tokens_match
+from gigafibre.core.security import new_token, token_digest, tokens_match
 from gigafibre.core.web import SessionDep, render
 from gigafibre.staff import service
 from gigafibre.staff.auth import SESSION_COOKIE, AnyStaff, OptionalStaff
@@ -119,6 +119,7 @@ async def logout(request: Request, session: SessionDep, staff: AnyStaff) -> Resp
     token = request.cookies.get(SESSION_COOKIE)
     if token and staff.via == "session":
         await service.log_out(session, token=token)
+        request.app.state.identity_cache.pop(token_digest(token), None)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
