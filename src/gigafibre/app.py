@@ -17,6 +17,8 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gigafibre.billing import api as billing_api
+from gigafibre.billing import pages as billing_pages
+from gigafibre.billing import reports_api
 from gigafibre.core import errors
 from gigafibre.core.db import Database
 from gigafibre.core.i18n import N_, gettext
@@ -73,6 +75,7 @@ NAVIGATION = (
         "bi-send",
         (Role.support, Role.dispatch, Role.billing),
     ),
+    NavEntry("reports", N_("Reports"), "/ops/reports", "bi-graph-up", (Role.billing,)),
 )
 
 
@@ -161,6 +164,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         notify_api.router,
         notify_pages.router,
         billing_api.router,
+        reports_api.router,
+        billing_pages.router,
     ):
         app.include_router(router)
     _add_operational_routes(app)
