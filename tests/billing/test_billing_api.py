@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import httpx
 
@@ -50,3 +51,29 @@ async def test_billing_staff_run_bill_and_take_payments(
 async def test_support_cannot_run_billing(client: httpx.AsyncClient, login_as: LoginAs) -> None:
     await login_as("soutien", ("support",))
     assert (await client.post("/billing/run", json={})).status_code == 403
+
+
+async def test_the_invoice_pdf_reads_in_the_customers_language(
+    client: httpx.AsyncClient, login_as: LoginAs, tx_database: TransactionalDatabase
+) -> None:
+    from pypdf import PdfReader
+
+    async with tx_database.unit_of_work() as session:
+        plan = await make_item(session, "PDF-PLAN", "100.00")
+        customer = await make_customer(session, billing_day=1)
+        await subscribe(session, customer, plan, dt.date(2026, 5, 1))
+        customer_name = customer.name
+    await login_as("compta", ("billing",))
+    await client.post("/billing/run", json={"as_of": "2026-11-03"})
+    invoice = (await client.get(f"/api/customers/{customer_name}")).json()["invoices"][0]
+    response = await client.get(f"/billing/invoices/{invoice['name']}.pdf")
+    assert response.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert f"Facture {invoice['name']}" in text
+    assert "TPS (5 %)" in text
+    assert "114,98\xa0$" in text  # fr-CA: comma, no-break space, sign after
+    english = await client.get(f"/billing/invoices/{invoice['name']}.pdf?lang=en")
+    english_text = PdfReader(io.BytesIO(english.content)).pages[0].extract_text()
+    assert "$114.98" in english_text
+    assert "123456789 RT0001" in english_text
+    assert (await client.get("/billing/invoices/INV-0.pdf")).status_code == 404

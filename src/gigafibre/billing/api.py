@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from gigafibre.billing import cycle, schemas, service
+from gigafibre.billing.invoice_pdf import render_invoice_pdf
 from gigafibre.billing.models import PaymentEntry, SalesInvoice
 from gigafibre.core.web import SessionDep
 from gigafibre.customers import service as customers
@@ -28,6 +30,42 @@ def _payment_public(payment: PaymentEntry, invoice: str | None) -> schemas.Payme
         refunded_amount=payment.refunded_amount,
         mode=payment.mode,
         posting_date=payment.posting_date,
+    )
+
+
+Reader = Annotated[StaffIdentity, Depends(require_staff(Role.billing, Role.support))]
+
+
+def company_of(request: Request) -> service.Company:
+    settings = request.app.state.settings
+    return service.Company(
+        name=settings.company_name,
+        address=settings.company_address,
+        gst_number=settings.company_gst_number,
+        qst_number=settings.company_qst_number,
+    )
+
+
+@router.get(
+    "/invoices/{name}.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def invoice_pdf(
+    request: Request,
+    session: SessionDep,
+    _staff: Reader,
+    name: str,
+    lang: Annotated[Literal["fr", "en"] | None, Query()] = None,
+) -> Response:
+    """The invoice as a PDF, in the customer's language (or `lang`)."""
+    view = await service.invoice_view(
+        session, name=name, company=company_of(request), language=lang
+    )
+    return Response(
+        render_invoice_pdf(view),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{view.name}.pdf"'},
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigafibre.billing import cycle, ledger
+from gigafibre.billing.invoice_pdf import InvoiceLineView, InvoiceView
 from gigafibre.billing.models import (
     CreditReason,
     CustomerCredit,
@@ -26,6 +28,7 @@ from gigafibre.core.errors import NotFoundError, ValidationFailedError
 from gigafibre.core.i18n import N_
 from gigafibre.core.money import quebec_taxes, to_money
 from gigafibre.core.naming import assign_name
+from gigafibre.customers.models import Customer, ServiceLocation
 
 OPEN_STATUSES = (InvoiceStatus.unpaid, InvoiceStatus.partly_paid, InvoiceStatus.overdue)
 
@@ -278,3 +281,68 @@ async def cancel_subscription(
         )
     await session.flush()
     return subscription
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    address: str
+    gst_number: str
+    qst_number: str
+
+
+async def invoice_view(
+    session: AsyncSession, *, name: str, company: Company, language: str | None = None
+) -> InvoiceView:
+    """Everything the invoice PDF shows, in the customer's language unless told otherwise."""
+    invoice = await session.scalar(select(SalesInvoice).where(SalesInvoice.name == name))
+    if invoice is None:
+        raise NotFoundError("No invoice is named {name}.", name=name)
+    customer = await session.get(Customer, invoice.customer_id)
+    assert customer is not None
+    location = await session.scalar(
+        select(ServiceLocation)
+        .where(ServiceLocation.customer_id == customer.id)
+        .order_by(ServiceLocation.id)
+        .limit(1)
+    )
+    lines = (
+        await session.scalars(
+            select(SalesInvoiceLine)
+            .where(SalesInvoiceLine.invoice_id == invoice.id)
+            .order_by(SalesInvoiceLine.id)
+        )
+    ).all()
+    address = (
+        (location.address_line, f"{location.city} ({location.province}) {location.postal_code}")
+        if location
+        else ()
+    )
+    period = (
+        (invoice.period_start, invoice.period_end)
+        if invoice.period_start and invoice.period_end
+        else None
+    )
+    return InvoiceView(
+        name=invoice.name,
+        language=language or customer.language,
+        posting_date=invoice.posting_date,
+        due_date=invoice.due_date,
+        period=period,
+        customer_name=customer.customer_name,
+        customer_number=customer.name,
+        address_lines=address,
+        lines=tuple(
+            InvoiceLineView(line.description, line.qty, line.rate, line.amount) for line in lines
+        ),
+        subtotal=invoice.subtotal,
+        gst=invoice.gst,
+        qst=invoice.qst,
+        total=invoice.total,
+        credit_applied=invoice.credit_applied,
+        outstanding=invoice.outstanding_amount,
+        company_name=company.name,
+        company_address=company.address,
+        gst_number=company.gst_number,
+        qst_number=company.qst_number,
+    )
