@@ -59,6 +59,31 @@ async def invoices_for_customer(
     ).all()
 
 
+async def payments_for_customer(
+    session: AsyncSession, *, customer_id: int, limit: int = 24
+) -> Sequence[PaymentEntry]:
+    return (
+        await session.scalars(
+            select(PaymentEntry)
+            .where(PaymentEntry.customer_id == customer_id)
+            .order_by(PaymentEntry.posting_date.desc(), PaymentEntry.id.desc())
+            .limit(limit)
+        )
+    ).all()
+
+
+async def credits_for_customer(
+    session: AsyncSession, *, customer_id: int
+) -> Sequence[CustomerCredit]:
+    return (
+        await session.scalars(
+            select(CustomerCredit)
+            .where(CustomerCredit.customer_id == customer_id)
+            .order_by(CustomerCredit.id.desc())
+        )
+    ).all()
+
+
 async def customer_balance(session: AsyncSession, *, customer_id: int) -> Decimal:
     """What the customer owes now: the outstanding amounts of open invoices."""
     owed = await session.scalar(

@@ -201,6 +201,24 @@ class InvoiceRow(BaseModel):
     status: str
 
 
+class PaymentRow(BaseModel):
+    name: str
+    posting_date: dt.date
+    amount: Decimal
+    refunded_amount: Decimal
+    mode: str
+    reference: str | None
+
+
+class CreditRow(BaseModel):
+    name: str
+    posting_date: dt.date
+    amount: Decimal
+    remaining: Decimal
+    reason: str
+    note: str
+
+
 class TicketRow(BaseModel):
     name: str
     subject: str
@@ -240,6 +258,8 @@ class TimelineRow(BaseModel):
 class CustomerDetail(CustomerPublic):
     subscriptions: list[SubscriptionRow]
     invoices: list[InvoiceRow]
+    payments: list[PaymentRow]
+    credits: list[CreditRow]
     balance: Decimal
     tickets: list[TicketRow]
     equipment: list[EquipmentRow]

@@ -370,6 +370,8 @@ async def customer_detail(session: AsyncSession, *, name: str) -> schemas.Custom
     subscriptions = await billing.subscriptions_for_customer(session, customer_id=customer.id)
     invoices = await billing.invoices_for_customer(session, customer_id=customer.id)
     balance = await billing.customer_balance(session, customer_id=customer.id)
+    payments = await billing.payments_for_customer(session, customer_id=customer.id)
+    credits = await billing.credits_for_customer(session, customer_id=customer.id)
     ticket_rows = await tickets.tickets_for_customer(session, customer_id=customer.id)
     gear = await equipment.equipment_for_customer(session, customer_id=customer.id)
     jobs = await dispatch.jobs_for_customer(session, customer_id=customer.id)
@@ -438,6 +440,28 @@ async def customer_detail(session: AsyncSession, *, name: str) -> schemas.Custom
                 status=inv.status,
             )
             for inv in invoices
+        ],
+        payments=[
+            schemas.PaymentRow(
+                name=p.name,
+                posting_date=p.posting_date,
+                amount=p.amount,
+                refunded_amount=p.refunded_amount,
+                mode=p.mode,
+                reference=p.reference,
+            )
+            for p in payments
+        ],
+        credits=[
+            schemas.CreditRow(
+                name=c.name,
+                posting_date=c.posting_date,
+                amount=c.amount,
+                remaining=c.remaining,
+                reason=c.reason,
+                note=c.note,
+            )
+            for c in credits
         ],
         balance=balance,
         tickets=[
