@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigafibre.billing.cycle import run_billing
+from gigafibre.billing.dunning import run_dunning
 from gigafibre.core.db import Database
 from gigafibre.core.events import EventBus
 from gigafibre.core.outbox import OutboxWorker, Sender
@@ -40,6 +41,10 @@ async def daily_billing_run(session: AsyncSession) -> None:
     await run_billing(session, as_of=dt.date.today())
 
 
+async def daily_dunning(session: AsyncSession) -> None:
+    await run_dunning(session, today=dt.date.today())
+
+
 def build_runtime(
     settings: Settings, db: Database, *, senders: dict[str, Sender] | None = None
 ) -> Runtime:
@@ -57,5 +62,6 @@ def build_runtime(
         return await advance_due_runs(db)
 
     scheduler.every(dt.timedelta(hours=6), "billing.run", daily_billing_run)
+    scheduler.every(dt.timedelta(hours=24), "billing.dunning", daily_dunning)
     worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus, duties=[advance_flows])
     return Runtime(bus=bus, outbox=outbox, scheduler=scheduler, worker=worker)

@@ -91,6 +91,8 @@ class SalesInvoice(Timestamped, Base):
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     outstanding_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     credit_applied: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    last_reminder_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class SalesInvoiceLine(Base):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigafibre.billing import cycle, ledger
+from gigafibre.billing import cycle, dunning, ledger
 from gigafibre.billing.invoice_pdf import InvoiceLineView, InvoiceView
 from gigafibre.billing.models import (
     CreditReason,
@@ -186,6 +186,8 @@ async def record_payment(
     ]
     applied = min(amount, max(invoice.outstanding_amount, Decimal(0)))
     _settle(invoice, applied)
+    await session.flush()
+    await dunning.restore_if_settled(session, customer_id=invoice.customer_id, today=on)
     excess = amount - applied
     await ledger.post(session, vouchers)
     if excess > 0:

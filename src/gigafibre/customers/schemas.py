@@ -275,6 +275,9 @@ TIMELINE_LABELS = {
     "tags.changed": N_("Tags changed"),
     "ticket.opened": N_("Ticket opened"),
     "invoice.issued": N_("Invoice issued"),
+    "invoice.overdue": N_("Payment reminder"),
+    "service.suspend_requested": N_("Service suspended for non-payment"),
+    "service.restore_requested": N_("Service restored"),
 }
 
 

@@ -17,6 +17,24 @@ from gigafibre.flows.models import FlowRun, FlowRunStatus, FlowTemplate, FlowTem
 
 DEFAULT_TEMPLATES: tuple[dict[str, Any], ...] = (
     {
+        "name": "on_invoice_overdue",
+        "title": "Rappel de paiement",
+        "trigger_event": "invoice.overdue",
+        "conditions": [],
+        "steps": [
+            {
+                "type": "send_sms",
+                "label": "Rappel",
+                "to": "customer",
+                "template": "",
+                "body": "Gigafibre : la facture {{ event.invoice }} ({{ event.outstanding }} $) "
+                "est en retard. Payez-la dans votre portail. / Invoice "
+                "{{ event.invoice }} is overdue: please pay it in your portal.",
+            },
+        ],
+        "enabled": True,
+    },
+    {
         "name": "on_payment_received",
         "title": "Remercier le client après un paiement",
         "trigger_event": "payment.received",
