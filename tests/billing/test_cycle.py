@@ -16,9 +16,13 @@ from gigafibre.billing.models import (
     InvoiceStatus,
     PaymentMode,
     SalesInvoice,
+    SalesInvoiceLine,
+    Subscription,
 )
+from gigafibre.catalog.models import Item
 from gigafibre.core.db import Database
 from gigafibre.core.money import quebec_taxes
+from gigafibre.customers.models import Customer
 from tests.billing.conftest import make_customer, make_item, subscribe
 from tests.conftest import BACKEND
 
@@ -217,3 +221,11 @@ async def test_two_billing_runs_at_once_never_duplicate(database: Database) -> N
     finally:
         async with database.unit_of_work() as session:
             await session.execute(delete(GLEntry).where(GLEntry.customer_id.in_(ids)))
+            invoices = select(SalesInvoice.id).where(SalesInvoice.customer_id.in_(ids))
+            await session.execute(
+                delete(SalesInvoiceLine).where(SalesInvoiceLine.invoice_id.in_(invoices))
+            )
+            await session.execute(delete(SalesInvoice).where(SalesInvoice.customer_id.in_(ids)))
+            await session.execute(delete(Subscription).where(Subscription.customer_id.in_(ids)))
+            await session.execute(delete(Customer).where(Customer.id.in_(ids)))
+            await session.execute(delete(Item).where(Item.id == plan.id))
