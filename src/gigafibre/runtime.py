@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigafibre.billing.cycle import run_billing
 from gigafibre.billing.dunning import run_dunning
+from gigafibre.billing.emailing import email_new_invoices
+from gigafibre.billing.service import Company
 from gigafibre.core.db import Database
 from gigafibre.core.events import EventBus
 from gigafibre.core.outbox import OutboxWorker, Sender
@@ -63,5 +65,16 @@ def build_runtime(
 
     scheduler.every(dt.timedelta(hours=6), "billing.run", daily_billing_run)
     scheduler.every(dt.timedelta(hours=24), "billing.dunning", daily_dunning)
+    company = Company(
+        name=settings.company_name,
+        address=settings.company_address,
+        gst_number=settings.company_gst_number,
+        qst_number=settings.company_qst_number,
+    )
+
+    async def email_invoices(session: AsyncSession) -> None:
+        await email_new_invoices(session, company=company, portal_url=settings.public_base_url)
+
+    scheduler.every(dt.timedelta(minutes=5), "billing.email_invoices", email_invoices)
     worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus, duties=[advance_flows])
     return Runtime(bus=bus, outbox=outbox, scheduler=scheduler, worker=worker)

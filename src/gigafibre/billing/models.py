@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gigafibre.core.db import Base, Timestamped
 from gigafibre.core.money import Money
-from gigafibre.core.types import enum_column
+from gigafibre.core.types import UTCDateTime, enum_column
 
 
 class SubscriptionStatus(StrEnum):
@@ -93,6 +93,7 @@ class SalesInvoice(Timestamped, Base):
     credit_applied: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     last_reminder_on: Mapped[dt.date | None] = mapped_column(Date)
+    emailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class SalesInvoiceLine(Base):

@@ -1,4 +1,4 @@
-"""dunning
+"""dunning columns and invoice emailing
 
 Revision ID: 0005
 Revises: 0004
@@ -20,11 +20,13 @@ def upgrade() -> None:
     with op.batch_alter_table('sales_invoice', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminders_sent', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('last_reminder_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('emailed_at', sa.DateTime(timezone=True), nullable=True))
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('sales_invoice', schema=None) as batch_op:
+        batch_op.drop_column('emailed_at')
         batch_op.drop_column('last_reminder_on')
         batch_op.drop_column('reminders_sent')
 
