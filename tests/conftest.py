@@ -213,6 +213,9 @@ async def _prepare(url: str) -> None:
             roles=["support"],
             full_name="Agent Soutien",
         )
+        await staff_service.create_staff(
+            session, username="chef", password=PASSWORD, roles=["admin"], full_name="Chef"
+        )
         await customer_service.create_customer(
             session,
             data=schemas.CustomerCreate(
