@@ -33,6 +33,7 @@ from gigafibre.flows import pages as flows_pages
 from gigafibre.notify import api as notify_api
 from gigafibre.notify import pages as notify_pages
 from gigafibre.ops import pages as ops_pages
+from gigafibre.portal import pages as portal_pages
 from gigafibre.runtime import build_runtime
 from gigafibre.settings import Settings, load_settings
 from gigafibre.staff import api as staff_api
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         billing_api.router,
         reports_api.router,
         billing_pages.router,
+        portal_pages.router,
     ):
         app.include_router(router)
     _add_operational_routes(app)

@@ -8,6 +8,7 @@ from gigafibre.customers import models as customer_models
 from gigafibre.dispatch import models as dispatch_models
 from gigafibre.equipment import models as equipment_models
 from gigafibre.flows import models as flow_models
+from gigafibre.portal import models as portal_models
 from gigafibre.staff import models as staff_models
 from gigafibre.tickets import models as ticket_models
 
@@ -22,6 +23,7 @@ __all__ = [
     "flow_models",
     "naming",
     "outbox",
+    "portal_models",
     "scheduler",
     "staff_models",
     "ticket_models",

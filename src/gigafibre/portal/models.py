@@ -1,0 +1,20 @@
+"""Magic links already used: a link opens one session, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gigafibre.core.db import Base, utcnow
+from gigafibre.core.types import UTCDateTime
+
+
+class UsedLink(Base):
+    __tablename__ = "used_link"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40))
+    used_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
