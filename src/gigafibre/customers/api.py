@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from gigafibre.core.web import SessionDep
-from gigafibre.customers import schemas, service
+from gigafibre.customers import overview, schemas, search, service
 from gigafibre.staff.auth import require_staff
 from gigafibre.staff.models import Role
 from gigafibre.staff.service import StaffIdentity
@@ -29,9 +29,7 @@ async def search_customers(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> schemas.SearchResults:
     """Find customers by every word typed; phones match in any format."""
-    items, next_offset = await service.search_customers(
-        session, query=q, limit=limit, offset=offset
-    )
+    items, next_offset = await search.search_customers(session, query=q, limit=limit, offset=offset)
     return schemas.SearchResults(items=items, next_offset=next_offset)
 
 
@@ -47,7 +45,7 @@ async def create_customer(
 
 @router.get("/customers/{name}", response_model=schemas.CustomerDetail)
 async def get_customer(session: SessionDep, _staff: Reader, name: str) -> schemas.CustomerDetail:
-    return await service.customer_detail(session, name=name)
+    return await overview.customer_detail(session, name=name)
 
 
 @router.patch("/customers/{name}", response_model=schemas.CustomerPublic)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from gigafibre.core.errors import DomainError, NotFoundError, field_errors
 from gigafibre.core.i18n import gettext
 from gigafibre.core.web import SessionDep, render
-from gigafibre.customers import schemas, service
+from gigafibre.customers import overview, schemas, search, service
 from gigafibre.customers.models import CustomerStatus, CustomerType, Language
 from gigafibre.staff.auth import require_staff
 from gigafibre.staff.models import Role
@@ -71,7 +71,7 @@ async def clients_page(
     _staff: Reader,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    results, next_offset = await service.search_customers(session, query=q)
+    results, next_offset = await search.search_customers(session, query=q)
     return render(
         request,
         "customers/list.html",
@@ -87,7 +87,7 @@ async def clients_results(
     q: Annotated[str, Query(max_length=200)] = "",
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> Response:
-    results, next_offset = await service.search_customers(session, query=q, offset=offset)
+    results, next_offset = await search.search_customers(session, query=q, offset=offset)
     return render(
         request,
         "customers/_results.html",
@@ -139,7 +139,7 @@ async def create_client(request: Request, session: SessionDep, staff: Writer) ->
 async def client_detail(
     request: Request, session: SessionDep, _staff: Reader, name: str
 ) -> Response:
-    detail = await service.customer_detail(session, name=name)
+    detail = await overview.customer_detail(session, name=name)
     tags = await service.list_tags(session)
     return render(
         request,
