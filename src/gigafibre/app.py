@@ -167,6 +167,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         billing_api.router,
         reports_api.router,
         billing_pages.router,
+        billing_pages.actions,
         portal_pages.router,
     ):
         app.include_router(router)

@@ -77,3 +77,37 @@ async def test_the_invoice_pdf_reads_in_the_customers_language(
     assert "$114.98" in english_text
     assert "123456789 RT0001" in english_text
     assert (await client.get("/billing/invoices/INV-0.pdf")).status_code == 404
+
+
+async def test_billing_staff_act_from_the_customer_page(
+    client: httpx.AsyncClient, login_as: LoginAs, tx_database: TransactionalDatabase
+) -> None:
+    async with tx_database.unit_of_work() as session:
+        plan = await make_item(session, "UI-PLAN", "100.00")
+        customer = await make_customer(session, billing_day=2)
+        await subscribe(session, customer, plan, dt.date(2026, 5, 1))
+        customer_name = customer.name
+    csrf = await login_as("compta", ("billing",))
+    await client.post("/billing/run", json={"as_of": "2026-11-03"})
+    page = await client.get(f"/ops/clients/{customer_name}", headers={"accept": "text/html"})
+    assert 'data-testid="record-payment"' in page.text
+    invoice = (await client.get(f"/api/customers/{customer_name}")).json()["invoices"][0]["name"]
+    paid = await client.post(
+        f"/ops/billing/invoices/{invoice}/payment",
+        data={"amount": "50,00", "mode": "interac", "reference": "", "csrf_token": csrf},
+        headers={"accept": "text/html"},
+    )
+    assert paid.status_code == 303
+    credit = await client.post(
+        f"/ops/billing/customers/{customer_name}/credit",
+        data={"amount": "12.50", "note": "Panne du 3 novembre", "csrf_token": csrf},
+    )
+    assert credit.status_code == 303
+    detail = (await client.get(f"/api/customers/{customer_name}")).json()
+    assert detail["invoices"][0]["outstanding_amount"] == "64.98"
+    assert detail["credits"][0]["amount"] == "12.50"
+    refund = await client.post(
+        f"/ops/billing/payments/{detail['payments'][0]['name']}/refund",
+        data={"amount": "abc", "csrf_token": csrf},
+    )
+    assert refund.status_code == 422
