@@ -18,7 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gigafibre.billing import api as billing_api
 from gigafibre.billing import pages as billing_pages
-from gigafibre.billing import reports_api
+from gigafibre.billing import payments_api, reports_api
+from gigafibre.billing.payments_webhook import gateway_factory
 from gigafibre.core import errors
 from gigafibre.core.db import Database
 from gigafibre.core.i18n import N_, gettext
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size
     )
     app.state.runtime = build_runtime(settings, app.state.db)
+    app.state.payment_gateways = gateway_factory(settings)
     app.state.templates = build_templates()
     app.state.metrics = metrics
     app.state.rate_limiter = RateLimiter(
@@ -168,6 +170,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         reports_api.router,
         billing_pages.router,
         billing_pages.actions,
+        payments_api.router,
+        payments_api.pages,
         portal_pages.router,
     ):
         app.include_router(router)

@@ -1,6 +1,7 @@
 """Imports every module's models so that `Base.metadata` is complete (Alembic, tests)."""
 
 from gigafibre.billing import models as billing_models
+from gigafibre.billing import payment_models
 from gigafibre.catalog import models as catalog_models
 from gigafibre.core import events, naming, outbox, scheduler
 from gigafibre.core.db import Base
@@ -15,6 +16,7 @@ from gigafibre.tickets import models as ticket_models
 __all__ = [
     "Base",
     "billing_models",
+    "payment_models",
     "catalog_models",
     "customer_models",
     "dispatch_models",

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigafibre.billing.cycle import run_billing
 from gigafibre.billing.dunning import run_dunning
 from gigafibre.billing.emailing import email_new_invoices
+from gigafibre.billing.payments_ppa import ppa_job
+from gigafibre.billing.payments_webhook import gateway_factory
 from gigafibre.billing.service import Company
 from gigafibre.core.db import Database
 from gigafibre.core.events import EventBus
@@ -76,5 +78,6 @@ def build_runtime(
         await email_new_invoices(session, company=company, portal_url=settings.public_base_url)
 
     scheduler.every(dt.timedelta(minutes=5), "billing.email_invoices", email_invoices)
+    scheduler.every(dt.timedelta(hours=1), "billing.ppa", ppa_job(gateway_factory(settings)))
     worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus, duties=[advance_flows])
     return Runtime(bus=bus, outbox=outbox, scheduler=scheduler, worker=worker)

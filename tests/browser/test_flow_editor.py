@@ -33,6 +33,9 @@ def test_admin_builds_a_flow_with_the_step_editor(
         )
         page.get_by_test_id("add-step").click()
         expect(steps).to_have_count(2)
+        # a person is slower than htmx: let it finish wiring the new step before using it
+        page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
+        page.wait_for_timeout(200)
         steps.nth(1).locator("select[name$='-type']").select_option("create_ticket")
         subject = steps.nth(1).locator("input[name$='-subject']")
         expect(subject).to_be_visible()

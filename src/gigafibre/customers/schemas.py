@@ -278,6 +278,9 @@ TIMELINE_LABELS = {
     "invoice.overdue": N_("Payment reminder"),
     "service.suspend_requested": N_("Service suspended for non-payment"),
     "service.restore_requested": N_("Service restored"),
+    "payment.disputed": N_("Card payment disputed"),
+    "payment.failed": N_("Pre-authorised payment declined"),
+    "payment_method.saved": N_("Card saved for pre-authorised payments"),
 }
 
 

@@ -96,6 +96,14 @@ async def context_of(session: AsyncSession, run: FlowRun) -> tuple[dict[str, Any
     return context, customer
 
 
+def template_context(context: dict[str, Any], customer: Customer | None) -> dict[str, Any]:
+    """Message templates read `amount`, `invoice`… at the top: the event's payload, spread."""
+    values: dict[str, Any] = {**context.get("event", {}), **context}
+    if customer is not None:
+        values.setdefault("customer_name", customer.customer_name)
+    return values
+
+
 StepResult = tuple[str, int | None, dt.datetime | None]  # (log text, jump to index, wake at)
 Handler = Callable[
     [AsyncSession, FlowRun, Any, dict[str, Any], Customer | None], Awaitable[StepResult]
@@ -126,7 +134,7 @@ async def _send_sms(
             to=to,
             template=step.template,
             language=language,
-            context=context,
+            context=template_context(context, customer),
             reference=run.name,
         )
     else:
@@ -161,7 +169,7 @@ async def _send_email(
             to=to,
             template=step.template,
             language=language,
-            context=context,
+            context=template_context(context, customer),
             reference=run.name,
         )
     else:
