@@ -79,8 +79,13 @@ def seed(
     random_seed: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 42,
 ) -> None:
     """Fill an empty database with a deterministic, realistic Quebec fibre ISP."""
+    from gigafibre.demo.seed import SeedError
+
     settings = _settings()
-    typer.echo(asyncio.run(_seed(settings, customers, random_seed)))
+    try:
+        typer.echo(asyncio.run(_seed(settings, customers, random_seed)))
+    except SeedError as error:
+        raise typer.BadParameter(str(error)) from error
 
 
 async def _ensure_demo_staff(settings: Settings) -> list[str]:
