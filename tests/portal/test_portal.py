@@ -107,3 +107,37 @@ async def test_link_requests_are_rate_limited(client: httpx.AsyncClient) -> None
         for _ in range(4)
     ]
     assert statuses == [202, 202, 202, 429]
+
+
+async def test_pay_now_goes_to_the_payment_page_and_the_invoice_ends_paid(
+    client: httpx.AsyncClient, tx_database: TransactionalDatabase
+) -> None:
+    await make_portal_customer(tx_database)
+    await client.post("/portal/request-link", json={"contact": "portail@example.ca"})
+    token = await link_sent_to(tx_database, "portail@example.ca")
+    await client.get(f"/portal/auth?token={token}", headers=HTML)
+    listing = await client.get("/portal/invoices", headers=HTML)
+    invoice = re.search(r"/portal/invoices/(INV-\d+)", listing.text)
+    assert invoice is not None
+    page = await client.get(f"/portal/invoices/{invoice.group(1)}", headers=HTML)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    assert 'data-testid="pay-now"' in page.text
+    refused = await client.post(
+        f"/portal/invoices/{invoice.group(1)}/pay", data={"csrf_token": "forged"}, headers=HTML
+    )
+    assert refused.status_code == 403
+    to_pay = await client.post(
+        f"/portal/invoices/{invoice.group(1)}/pay", data={"csrf_token": csrf.group(1)}, headers=HTML
+    )
+    assert to_pay.status_code == 303
+    checkout = to_pay.headers["location"]
+    assert "/sandbox/checkout/" in checkout
+    path = checkout.replace("http://127.0.0.1:8000", "")
+    form = await client.get(path, headers=HTML)
+    assert form.status_code == 200
+    paid = await client.post(path, data={"outcome": "pay"}, headers=HTML)
+    assert paid.status_code == 303
+    after = await client.get(f"/portal/invoices/{invoice.group(1)}", headers=HTML)
+    assert 'data-testid="pay-now"' not in after.text
+    assert "0,00" in after.text.split('data-testid="portal-outstanding"')[1][:40]

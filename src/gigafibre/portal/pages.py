@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from gigafibre.billing import payments
 from gigafibre.billing import service as billing
 from gigafibre.billing.invoice_pdf import render_invoice_pdf
 from gigafibre.core.errors import DomainError, NotFoundError
@@ -194,3 +195,19 @@ async def invoice_detail(
         "portal/invoice.html",
         {"customer": customer, "invoice": view, "active": "invoices"},
     )
+
+
+@router.post("/invoices/{name}/pay", include_in_schema=False)
+async def pay_invoice(
+    request: Request, session: SessionDep, customer: PortalCustomer, name: str
+) -> Response:
+    """ "Payer maintenant": off to the payment page for what is left on the invoice."""
+    await _own_invoice(session, customer, name)
+    factory = request.app.state.payment_gateways
+    url = await payments.checkout_link(
+        session,
+        gateway=factory(session),
+        invoice_name=name,
+        base_url=request.app.state.settings.public_base_url,
+    )
+    return RedirectResponse(url, status_code=303)
