@@ -16,7 +16,6 @@ from gigafibre.tickets import models as ticket_models
 __all__ = [
     "Base",
     "billing_models",
-    "payment_models",
     "catalog_models",
     "customer_models",
     "dispatch_models",
@@ -25,6 +24,7 @@ __all__ = [
     "flow_models",
     "naming",
     "outbox",
+    "payment_models",
     "portal_models",
     "scheduler",
     "staff_models",
