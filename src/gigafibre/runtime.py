@@ -67,12 +67,7 @@ def build_runtime(
 
     scheduler.every(dt.timedelta(hours=6), "billing.run", daily_billing_run)
     scheduler.every(dt.timedelta(hours=24), "billing.dunning", daily_dunning)
-    company = Company(
-        name=settings.company_name,
-        address=settings.company_address,
-        gst_number=settings.company_gst_number,
-        qst_number=settings.company_qst_number,
-    )
+    company = Company.of(settings)
 
     async def email_invoices(session: AsyncSession) -> None:
         await email_new_invoices(session, company=company, portal_url=settings.public_base_url)

@@ -37,13 +37,7 @@ Reader = Annotated[StaffIdentity, Depends(require_staff(Role.billing, Role.suppo
 
 
 def company_of(request: Request) -> service.Company:
-    settings = request.app.state.settings
-    return service.Company(
-        name=settings.company_name,
-        address=settings.company_address,
-        gst_number=settings.company_gst_number,
-        qst_number=settings.company_qst_number,
-    )
+    return service.Company.of(request.app.state.settings)
 
 
 @router.get(

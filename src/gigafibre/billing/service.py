@@ -29,6 +29,7 @@ from gigafibre.core.i18n import N_
 from gigafibre.core.money import quebec_taxes, to_money
 from gigafibre.core.naming import assign_name
 from gigafibre.customers.models import Customer, ServiceLocation
+from gigafibre.settings import Settings
 
 OPEN_STATUSES = (InvoiceStatus.unpaid, InvoiceStatus.partly_paid, InvoiceStatus.overdue)
 
@@ -316,6 +317,15 @@ class Company:
     address: str
     gst_number: str
     qst_number: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> Company:
+        return cls(
+            name=settings.company_name,
+            address=settings.company_address,
+            gst_number=settings.company_gst_number,
+            qst_number=settings.company_qst_number,
+        )
 
 
 async def invoice_view(

@@ -156,16 +156,8 @@ async def invoice_pdf(
     request: Request, session: SessionDep, customer: PortalCustomer, name: str
 ) -> Response:
     await _own_invoice(session, customer, name)
-    settings = request.app.state.settings
     view = await billing.invoice_view(
-        session,
-        name=name,
-        company=billing.Company(
-            settings.company_name,
-            settings.company_address,
-            settings.company_gst_number,
-            settings.company_qst_number,
-        ),
+        session, name=name, company=billing.Company.of(request.app.state.settings)
     )
     return Response(
         render_invoice_pdf(view),
@@ -179,16 +171,8 @@ async def invoice_detail(
     request: Request, session: SessionDep, customer: PortalCustomer, name: str
 ) -> Response:
     await _own_invoice(session, customer, name)
-    settings = request.app.state.settings
     view = await billing.invoice_view(
-        session,
-        name=name,
-        company=billing.Company(
-            settings.company_name,
-            settings.company_address,
-            settings.company_gst_number,
-            settings.company_qst_number,
-        ),
+        session, name=name, company=billing.Company.of(request.app.state.settings)
     )
     return render(
         request,
