@@ -22,15 +22,18 @@ from gigafibre.billing import payments_api, reports_api
 from gigafibre.billing.payments_webhook import gateway_factory
 from gigafibre.core import errors
 from gigafibre.core.db import Database
+from gigafibre.core.events import Event
 from gigafibre.core.i18n import N_, gettext
 from gigafibre.core.migrate import current_revision, head_revision
 from gigafibre.core.observability import Metrics, RequestContextMiddleware, configure_logging
 from gigafibre.core.ratelimit import RateLimiter
+from gigafibre.core.realtime import build_broker
 from gigafibre.core.web import PACKAGE_DIR, build_templates, render
 from gigafibre.customers import api as customers_api
 from gigafibre.customers import pages as customers_pages
 from gigafibre.flows import api as flows_api
 from gigafibre.flows import pages as flows_pages
+from gigafibre.live import api as live_api
 from gigafibre.notify import api as notify_api
 from gigafibre.notify import pages as notify_pages
 from gigafibre.ops import pages as ops_pages
@@ -116,6 +119,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        await app.state.broker.start()
         background = None
         if settings.run_workers_in_serve:
             background = asyncio.create_task(app.state.runtime.worker.run_forever(stop))
@@ -123,6 +127,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         stop.set()
         if background is not None:
             await background
+        await app.state.broker.close()
         if database is None:
             await app.state.db.dispose()
 
@@ -138,6 +143,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size
     )
     app.state.runtime = build_runtime(settings, app.state.db)
+    app.state.broker = build_broker(settings, stream=settings.realtime_stream_key)
+
+    async def publish_live(event: Event) -> None:
+        """Committed events to their SSE topics, through whichever broker the app holds now."""
+        await live_api.domain_event_subscriber(app.state.broker)(event)
+
+    app.state.runtime.bus.subscribe(publish_live)
     app.state.payment_gateways = gateway_factory(settings)
     app.state.templates = build_templates()
     app.state.metrics = metrics
@@ -166,6 +178,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         flows_pages.router,
         notify_api.router,
         notify_pages.router,
+        live_api.build_router(ping_interval=settings.sse_ping_seconds),
         billing_api.router,
         reports_api.router,
         billing_pages.router,

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     acs_provider: AcsProvider = AcsProvider.simulated
     realtime_broker: RealtimeBroker = RealtimeBroker.memory
     redis_url: str = "redis://127.0.0.1:6379/0"
+    realtime_stream_key: str = "gf:sse"
+    sse_ping_seconds: float = 25.0
 
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""

@@ -12,7 +12,13 @@ from gigafibre.core.errors import RateLimitedError
 class RateLimiter:
     def __init__(self, storage_uri: str = "memory://") -> None:
         uri = storage_uri if storage_uri.startswith("async+") else f"async+{storage_uri}"
-        self._limiter = MovingWindowRateLimiter(storage_from_string(uri))
+        # redis-py (already a dependency), not the coredis client `limits` picks by default
+        storage = (
+            storage_from_string(uri, implementation="redispy")
+            if "redis" in uri
+            else (storage_from_string(uri))
+        )
+        self._limiter = MovingWindowRateLimiter(storage)
         self._parsed: dict[str, RateLimitItem] = {}
 
     async def hit(self, limit: str, *identifiers: str) -> bool:

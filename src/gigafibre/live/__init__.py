@@ -1,0 +1,1 @@
+"""Live updates: SSE topics, who may follow them, and staff broadcasts."""
