@@ -44,6 +44,9 @@ from gigafibre.staff import api as staff_api
 from gigafibre.staff import pages as staff_pages
 from gigafibre.staff.auth import identity_cache
 from gigafibre.staff.models import Role
+from gigafibre.vision import api as vision_api
+from gigafibre.vision import pages as vision_pages
+from gigafibre.vision.providers import build_vision_provider
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,13 @@ NAVIGATION = (
         (Role.support, Role.dispatch, Role.billing),
     ),
     NavEntry("reports", N_("Reports"), "/ops/reports", "bi-graph-up", (Role.billing,)),
+    NavEntry(
+        "ocr",
+        N_("OCR"),
+        "/ops/ocr",
+        "bi-upc-scan",
+        (Role.support, Role.dispatch, Role.tech, Role.billing),
+    ),
 )
 
 
@@ -159,6 +169,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.trusted_networks = settings.trusted_proxy_networks
     app.state.identity_cache = identity_cache()
     app.state.navigation = NAVIGATION
+    app.state.vision = build_vision_provider(settings)
 
     app.add_middleware(
         RequestContextMiddleware, metrics=metrics, default_language=settings.default_language
@@ -179,6 +190,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         notify_api.router,
         notify_pages.router,
         live_api.build_router(ping_interval=settings.sse_ping_seconds),
+        vision_api.router,
+        vision_pages.router,
         billing_api.router,
         reports_api.router,
         billing_pages.router,

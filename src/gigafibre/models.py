@@ -12,6 +12,7 @@ from gigafibre.flows import models as flow_models
 from gigafibre.portal import models as portal_models
 from gigafibre.staff import models as staff_models
 from gigafibre.tickets import models as ticket_models
+from gigafibre.vision import models as vision_models
 
 __all__ = [
     "Base",
@@ -29,4 +30,5 @@ __all__ = [
     "scheduler",
     "staff_models",
     "ticket_models",
+    "vision_models",
 ]

@@ -46,6 +46,11 @@ class AcsProvider(StrEnum):
     genieacs = "genieacs"
 
 
+class VisionProvider(StrEnum):
+    local = "local"
+    gemini = "gemini"
+
+
 class RealtimeBroker(StrEnum):
     memory = "memory"
     redis = "redis"
@@ -98,6 +103,10 @@ class Settings(BaseSettings):
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     genieacs_url: str = "http://127.0.0.1:7557"
+    vision_provider: VisionProvider = VisionProvider.local
+    vision_max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    gemini_api_key: str = ""
+    gemini_model: str = "gemini-2.5-flash"
 
     log_level: str = "INFO"
     log_json: bool = True
