@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from gigafibre.core.db import utcnow
-from gigafibre.core.events import Event
+from gigafibre.core.events import Event, EventRecord
 from gigafibre.core.outbox import OutboxMessage
 from gigafibre.customers import schemas as customer_schemas
 from gigafibre.customers import service as customers
@@ -108,6 +108,13 @@ async def test_steps_run_in_order_and_a_wait_resumes_later(
     await runtime.advance_due_runs(tx_database)
     done = await run_named(tx_database, run_name)
     assert done.status is FlowRunStatus.completed
+    async with tx_database.unit_of_work(write=False) as session:
+        announced = (
+            await session.scalars(
+                select(EventRecord.payload).where(EventRecord.name == "flow.run_updated")
+            )
+        ).all()
+    assert {"run": run_name, "status": "completed", "step": 5} in announced
     async with tx_database.unit_of_work(write=False) as session:
         sms = (
             await session.scalars(select(OutboxMessage).where(OutboxMessage.reference == run_name))

@@ -63,17 +63,6 @@ async def flows_page(request: Request, session: SessionDep, _staff: Viewer) -> R
     )
 
 
-@router.get("/runs/table")
-async def runs_table(
-    request: Request,
-    session: SessionDep,
-    _staff: Viewer,
-    template: Annotated[str | None, Query(max_length=80)] = None,
-) -> Response:
-    runs = await service.list_runs(session, template=template, limit=30)
-    return render(request, "flows/_runs.html", {"runs": runs})
-
-
 @router.get("/step-fields")
 async def step_fields(
     request: Request, _staff: Editor, index: Annotated[int, Query(ge=0, le=999)] = 0

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigafibre.core.db import Database, utcnow
-from gigafibre.core.events import Event
+from gigafibre.core.events import Event, emit
 from gigafibre.core.naming import assign_name
 from gigafibre.flows import schemas
 from gigafibre.flows.models import FlowRun, FlowRunStatus, FlowTemplate
@@ -61,6 +61,7 @@ async def start_run(
             await session.flush()
     except IntegrityError:
         return None
+    await _announce(session, run)
     return run
 
 
@@ -95,6 +96,16 @@ def _log(run: FlowRun, index: int, kind: str, text: str, status: str) -> None:
         "at": utcnow().isoformat(timespec="seconds"),
     }
     run.step_log = [*run.step_log, entry]
+
+
+async def _announce(session: AsyncSession, run: FlowRun) -> None:
+    """Tell the Agent Flows pages (topic `flows`) that a run moved; they refresh themselves."""
+    await emit(
+        session,
+        "flow.run_updated",
+        {"run": run.name, "status": run.status.value, "step": run.current_step},
+        topics=["flows"],
+    )
 
 
 async def advance_one_step(session: AsyncSession, run: FlowRun) -> bool:
@@ -137,7 +148,9 @@ async def advance_run(db: Database, run_id: int) -> None:
             )
             if run is None:
                 return
-            if not await advance_one_step(session, run):
+            going_on = await advance_one_step(session, run)
+            await _announce(session, run)
+            if not going_on:
                 return
     log.warning("flow.step_budget_exhausted", run_id=run_id)
 

@@ -37,9 +37,10 @@ STAFF_ROLES: dict[str, frozenset[str]] = {
     "network": frozenset({Role.support, Role.dispatch}),
     "customer": frozenset({Role.support, Role.billing, Role.dispatch}),
     "technician": frozenset({Role.dispatch}),
+    "flows": frozenset({Role.support, Role.billing, Role.dispatch}),
 }
 _TOPIC = re.compile(
-    r"(?P<plain>dispatch|conversations|network)"
+    r"(?P<plain>dispatch|conversations|network|flows)"
     r"|(?P<family>customer|technician):(?P<subject>[A-Za-z0-9][A-Za-z0-9._-]{0,63})"
 )
 
