@@ -8,6 +8,7 @@ GF_REQUIRE_SERVICES=1 (CI), where an unreachable service fails the run.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -25,8 +27,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from gigafibre.app import create_app
+from gigafibre.billing.cycle import run_billing
+from gigafibre.billing.models import Subscription
+from gigafibre.catalog.models import Item
 from gigafibre.core.db import Database, make_engine
 from gigafibre.core.migrate import upgrade_to_head
+from gigafibre.core.naming import assign_name
 from gigafibre.customers import schemas
 from gigafibre.customers import service as customer_service
 from gigafibre.settings import Settings
@@ -38,6 +44,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "GF_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 PASSWORD = "correct horse battery staple"
+LIVE_JWT_SECRET = "live-server-jwt-secret-" + "z" * 32
 
 
 def service_unavailable(reason: str) -> None:
@@ -236,6 +243,28 @@ async def _prepare(url: str) -> None:
             data=schemas.CustomerCreate(customer_name="Jean Gagnon", phone="+15815550199"),
             actor="seed",
         )
+        plan = Item(
+            item_code="FIBRE-500",
+            item_group="plan",
+            name_fr="Fibre 500",
+            name_en="Fibre 500",
+            price=Decimal("75.00"),
+            billing_interval="month",
+            taxable=True,
+        )
+        session.add(plan)
+        await session.flush()
+        marie = await customer_service.get_customer(session, name="C-000001")
+        subscription = Subscription(
+            customer_id=marie.id,
+            item_id=plan.id,
+            rate=plan.price,
+            start_date=dt.date.today() - dt.timedelta(days=400),
+        )
+        await assign_name(session, subscription)
+        session.add(subscription)
+        await session.flush()
+        await run_billing(session, as_of=dt.date.today())
     await db.dispose()
 
 
@@ -250,6 +279,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "GF_DATABASE_URL": url,
         "GF_DATA_DIR": str(data_dir),
         "GF_LOG_LEVEL": "WARNING",
+        "GF_JWT_SECRET": LIVE_JWT_SECRET,
+        "GF_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     process = subprocess.Popen(
         [
