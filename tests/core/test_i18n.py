@@ -5,7 +5,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from gigafibre.core.i18n import LOCALE_DIR, gettext, negotiate
+from gigafibre.core.i18n import catalog_files, gettext, negotiate
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "gigafibre"
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
@@ -39,9 +39,11 @@ def test_messages_are_translated_when_asked() -> None:
 
 
 def test_every_message_has_a_french_translation() -> None:
-    with (LOCALE_DIR / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle)
-    translated = {message.id for message in catalog if message.id and message.string}
+    translated: set[str] = set()
+    for path in catalog_files("fr"):
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        translated |= {message.id for message in catalog if message.id and message.string}
     found = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(
@@ -52,4 +54,4 @@ def test_every_message_has_a_french_translation() -> None:
         )
     }
     missing = sorted(found - translated - {""})
-    assert missing == [], f"add these to locales/fr/LC_MESSAGES/messages.po: {missing}"
+    assert missing == [], f"add these to a catalog in locales/fr/LC_MESSAGES/: {missing}"

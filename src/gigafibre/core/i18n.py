@@ -1,8 +1,10 @@
 """Languages: fr-CA first, English second.
 
-Messages are gettext catalogs (`locales/<lang>/LC_MESSAGES/messages.po`, English msgids) read
-with Babel at start-up, so no compile step is needed. The language of the current request lives
-in a context variable set by the web middleware; `_()` and the templates read it.
+Messages are gettext catalogs (`locales/<lang>/LC_MESSAGES/*.po`, English msgids) read with
+Babel at start-up, so no compile step is needed. Each capability may keep its own catalog file
+(`messages.po` for the shared texts, `dispatch.po`, …); they are merged into one. The language of
+the current request lives in a context variable set by the web middleware; `_()` and the templates
+read it.
 """
 
 from __future__ import annotations
@@ -28,15 +30,19 @@ current_language: ContextVar[str] = ContextVar("current_language", default="fr")
 
 @cache
 def _translations(language: str) -> Translations:
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return Translations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=LOCALES.get(language, language))
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    merged = Translations()
+    for path in catalog_files(language):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=LOCALES.get(language, language))
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        merged.merge(Translations(fp=buffer))
+    return merged
+
+
+def catalog_files(language: str) -> list[Path]:
+    return sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
 
 
 def gettext(message: str, language: str | None = None) -> str:
