@@ -124,10 +124,15 @@ class CustomerSearchTerm(Base):
 
     A prefix range scan on (term) works the same on SQLite and PostgreSQL (byte order: "C"
     collation there) and keeps search off full scans; the customer service rewrites a
-    customer's terms on every change.
+    customer's terms on every change. Each row carries the customer's name as `sort_name`, so
+    the (term, sort_name, customer_id) index alone yields a sorted page of matches: without it
+    the database either walks every customer by name or looks each match up in `customer`.
     """
 
     __tablename__ = "customer_search_term"
+    __table_args__ = (
+        Index("ix_customer_search_term_term_sort", "term", "sort_name", "customer_id"),
+    )
 
     term: Mapped[str] = mapped_column(
         String(160).with_variant(String(160, collation="C"), "postgresql"), primary_key=True
@@ -135,6 +140,7 @@ class CustomerSearchTerm(Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    sort_name: Mapped[str] = mapped_column(String(140), default="", server_default="")
 
 
 class TimelineEntry(Base):

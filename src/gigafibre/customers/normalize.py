@@ -30,9 +30,15 @@ def normalize_phone(raw: str, region: str = "CA") -> str:
 
 
 def format_phone(e164: str | None) -> str:
-    """E.164 shown the way people here write it: `418 555-0123`."""
+    """E.164 shown the way people here write it: `418 555-0123`.
+
+    Stored numbers are already E.164, so a North American one is formatted by slicing: search
+    results show dozens per request and phonenumbers' parser is the costliest step of a row.
+    """
     if not e164:
         return ""
+    if len(e164) == 12 and e164.startswith("+1") and e164[2:].isdigit():
+        return f"{e164[2:5]} {e164[5:8]}-{e164[8:]}"
     parsed = phonenumbers.parse(e164, "CA")
     if parsed.country_code == 1:
         national = str(parsed.national_number)

@@ -70,7 +70,10 @@ async def _refresh_search_terms(session: AsyncSession, customer: Customer) -> No
     )
     await session.execute(
         insert(CustomerSearchTerm),
-        [{"term": term, "customer_id": customer.id} for term in sorted(terms)],
+        [
+            {"term": term, "customer_id": customer.id, "sort_name": customer.customer_name}
+            for term in sorted(terms)
+        ],
     )
 
 

@@ -370,7 +370,10 @@ class People:
             addresses=addresses,
         )
         for term in sorted(terms):
-            store.add(CustomerSearchTerm, {"term": term, "customer_id": client.id})
+            store.add(
+                CustomerSearchTerm,
+                {"term": term, "customer_id": client.id, "sort_name": client.customer_name},
+            )
         if client.commercial:
             client.tags.add("Entreprise")
         if client.payer != "on_time":
