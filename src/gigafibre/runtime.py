@@ -16,6 +16,7 @@ from gigafibre.billing.dunning import run_dunning
 from gigafibre.billing.emailing import email_new_invoices
 from gigafibre.billing.payments_ppa import ppa_job
 from gigafibre.billing.payments_webhook import gateway_factory
+from gigafibre.billing.refunds import REFUND_CHANNEL, refund_sender
 from gigafibre.billing.service import Company
 from gigafibre.core.db import Database
 from gigafibre.core.events import EventBus
@@ -54,7 +55,11 @@ def build_runtime(
 ) -> Runtime:
     bus = EventBus(db)
     if senders is None:
-        senders = {**build_senders(settings), "webhook": WebhookSender(settings.secret_key)}
+        senders = {
+            **build_senders(settings),
+            "webhook": WebhookSender(settings.secret_key),
+            REFUND_CHANNEL: refund_sender(db, gateway_factory(settings)),
+        }
     outbox = OutboxWorker(db, senders)
     scheduler = Scheduler(db)
     scheduler.every(

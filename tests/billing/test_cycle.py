@@ -171,10 +171,17 @@ async def test_payments_settle_partly_fully_and_overpayment_becomes_credit(
     )
     assert overpaid is not None
     assert overpaid.amount == Decimal("5.02")
+    # The refund first takes back the 5.02 left as credit; only 14.98 is owed again.
     await service.refund_payment(session, payment_name=payment.name, amount=Decimal("20.00"))
     assert (invoice.status, invoice.outstanding_amount) == (
         InvoiceStatus.partly_paid,
-        Decimal("20.00"),
+        Decimal("14.98"),
+    )
+    assert overpaid.remaining == Decimal(0)
+    await service.refund_payment(session, payment_name=payment.name, amount=Decimal("50.00"))
+    assert (invoice.status, invoice.outstanding_amount) == (
+        InvoiceStatus.partly_paid,
+        Decimal("64.98"),
     )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigafibre.billing.gateway import SetupRequest, StripeGateway
+from gigafibre.billing import service
+from gigafibre.billing.gateway import SetupRequest, StripeGateway, cents
 from gigafibre.billing.models import InvoiceStatus, PaymentEntry, PaymentMode, SalesInvoice
 from gigafibre.billing.payment_models import PaymentAccount, PaymentAttempt
 from gigafibre.billing.payments import local_today, webhook_secret
@@ -168,7 +170,8 @@ async def test_stripe_charges_are_idempotent_per_attempt_and_declines_count_once
     declined = await charge_due_invoices(session, today=TODAY, gateway=stripe)
     assert declined.failed == 1
     keys = [request.headers["idempotency-key"] for request in fake.requests]
-    assert keys == [f"ppa-{invoice.name}-1", f"ppa-{invoice.name}-1"]
+    total = cents(invoice.outstanding_amount)
+    assert keys == [f"ppa-{invoice.name}-1-{total}", f"ppa-{invoice.name}-1-{total}"]
     assert await _attempts(session, invoice) == [(1, "failed", TODAY + DAY)]
 
     # Stripe's own payment_intent.payment_failed for the same attempt changes nothing more.
@@ -193,3 +196,23 @@ async def test_stripe_charges_are_idempotent_per_attempt_and_declines_count_once
         )
     ).all()
     assert len(sms) == 1
+
+
+async def test_a_retry_after_the_balance_changed_sends_a_new_idempotency_key(
+    session: AsyncSession,
+) -> None:
+    """Stripe refuses a key replayed with other parameters; a new amount needs a new key."""
+    fake = FakeStripe()
+    stripe = StripeGateway(STRIPE_KEY, transport=fake.transport())
+    customer, invoice = await make_billed_customer(session, "60.00", due=TODAY)
+    await _card(session, customer, "pm_card_visa", provider="stripe")
+    fake.fail_with = [500]
+    assert (await charge_due_invoices(session, today=TODAY, gateway=stripe)).deferred
+    await service.record_payment(
+        session, invoice_name=invoice.name, amount=Decimal("25.00"), mode=PaymentMode.cash
+    )
+    charged = await charge_due_invoices(session, today=TODAY, gateway=stripe)
+    assert charged.charged == 1
+    keys = [request.headers["idempotency-key"] for request in fake.requests]
+    assert keys == [f"ppa-{invoice.name}-1-6000", f"ppa-{invoice.name}-1-3500"]
+    assert invoice.status is InvoiceStatus.paid

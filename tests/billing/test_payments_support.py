@@ -33,7 +33,7 @@ DECLINING_METHOD = "pm_card_chargeDeclined"
 
 
 class FakeStripe:
-    """Customers, Checkout Sessions, portal sessions, SetupIntents and PaymentIntents."""
+    """Customers, Checkout Sessions, portal sessions, SetupIntents, PaymentIntents, refunds."""
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
@@ -110,6 +110,8 @@ class FakeStripe:
             return self._checkout(form, metadata)
         if path == "/v1/payment_intents":
             return self._payment_intent(form, metadata)
+        if path == "/v1/refunds":
+            return self._refund(form, metadata)
         return self._error(404, "invalid_request_error", f"Unrecognized request URL ({path}).")
 
     def _store(self, prefix: str, fields: dict[str, Any], url: str = "") -> httpx.Response:
@@ -177,6 +179,30 @@ class FakeStripe:
             )
         return self._store(
             "pi", {**intent, "status": "succeeded", "amount_received": intent["amount"]}
+        )
+
+    def _refund(self, form: dict[str, str], metadata: dict[str, str]) -> httpx.Response:
+        intent = self.objects.get(form.get("payment_intent", ""))
+        if intent is None:
+            return self._error(
+                400, "invalid_request_error", "No such payment_intent.", code="resource_missing"
+            )
+        amount = int(form.get("amount") or intent["amount_received"])
+        if amount > intent["amount_received"] - intent.get("amount_refunded", 0):
+            return self._error(
+                400, "invalid_request_error", "Refund exceeds the charge.", code="amount_too_large"
+            )
+        intent["amount_refunded"] = intent.get("amount_refunded", 0) + amount
+        return self._store(
+            "re",
+            {
+                "object": "refund",
+                "amount": amount,
+                "payment_intent": intent["id"],
+                "reason": form.get("reason"),
+                "status": "succeeded",
+                "metadata": metadata,
+            },
         )
 
     def complete_setup(self, checkout_id: str, payment_method: str = "pm_card_visa") -> str:

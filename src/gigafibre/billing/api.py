@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from gigafibre.billing import cycle, schemas, service
+from gigafibre.billing import cycle, refunds, schemas, service
 from gigafibre.billing.invoice_pdf import render_invoice_pdf
 from gigafibre.billing.models import PaymentEntry, SalesInvoice
 from gigafibre.core.web import SessionDep
@@ -110,9 +110,12 @@ async def record_payment(
 
 @router.post("/payments/{name}/refund", response_model=schemas.PaymentPublic)
 async def refund_payment(
-    session: SessionDep, _staff: Billing, name: str, data: schemas.RefundInput
+    session: SessionDep, staff: Billing, name: str, data: schemas.RefundInput
 ) -> schemas.PaymentPublic:
-    payment = await service.refund_payment(session, payment_name=name, amount=data.amount)
+    """Book a refund; a card payment is refunded at the provider through the outbox."""
+    payment = await refunds.refund_by_staff(
+        session, payment_name=name, amount=data.amount, actor=staff.username
+    )
     invoice = None
     if payment.invoice_id is not None:
         invoice = await session.scalar(

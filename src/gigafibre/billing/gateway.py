@@ -126,6 +126,14 @@ class ChargeRequest:
     currency: str = "cad"
 
 
+@dataclass(frozen=True)
+class RefundRequest:
+    payment: str
+    payment_intent: str
+    amount: Decimal
+    idempotency_key: str
+
+
 class ChargeStatus(StrEnum):
     succeeded = "succeeded"
     processing = "processing"
@@ -148,6 +156,7 @@ class PaymentGateway(Protocol):
     async def create_portal_session(self, request: PortalRequest) -> HostedSession: ...
     async def retrieve_setup_intent(self, setup_intent_id: str) -> SavedCard: ...
     async def charge_off_session(self, request: ChargeRequest) -> ChargeResult: ...
+    async def create_refund(self, request: RefundRequest) -> str: ...
 
 
 def cents(amount: Decimal) -> int:
@@ -397,6 +406,18 @@ class StripeGateway:
             status=ChargeStatus(status) if known else ChargeStatus.requires_action,
             amount=from_cents(body.get("amount_received") or body.get("amount") or 0),
         )
+
+    async def create_refund(self, request: RefundRequest) -> str:
+        params = {
+            "payment_intent": request.payment_intent,
+            "amount": cents(request.amount),
+            "reason": "requested_by_customer",
+            "metadata": {"payment": request.payment},
+        }
+        body = await self._request(
+            "POST", "/v1/refunds", params, idempotency_key=request.idempotency_key
+        )
+        return str(body["id"])
 
 
 def _stripe_error(response: httpx.Response, error: Mapping[str, Any]) -> PaymentGatewayError:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from gigafibre.billing import ledger, reports, service
+from gigafibre.billing import ledger, refunds, reports, service
 from gigafibre.billing.models import CreditReason, PaymentMode, SalesInvoice
 from gigafibre.billing.reports_api import Accounting, period
 from gigafibre.core.errors import NotFoundError, ValidationFailedError
@@ -135,10 +135,10 @@ async def grant_credit(
 
 
 @actions.post("/payments/{name}/refund")
-async def refund(request: Request, session: SessionDep, _staff: Accounting, name: str) -> Response:
+async def refund(request: Request, session: SessionDep, staff: Accounting, name: str) -> Response:
     values = await _form(request)
-    payment = await service.refund_payment(
-        session, payment_name=name, amount=_amount(values.get("amount", ""))
+    payment = await refunds.refund_by_staff(
+        session, payment_name=name, amount=_amount(values.get("amount", "")), actor=staff.username
     )
     return await _back_to_customer(session, payment.customer_id)
 

@@ -32,6 +32,7 @@ from gigafibre.billing.gateway import (
     PaymentGateway,
     PaymentGatewayError,
     RetriablePaymentError,
+    cents,
 )
 from gigafibre.billing.models import PaymentMode, SalesInvoice
 from gigafibre.billing.payment_models import AttemptStatus, PaymentAccount, PaymentAttempt
@@ -177,7 +178,7 @@ async def _charge(
         amount=amount,
         provider_customer=account.provider_customer_id,
         payment_method=account.payment_method_id,
-        idempotency_key=f"ppa-{invoice.name}-{attempt}",
+        idempotency_key=f"ppa-{invoice.name}-{attempt}-{cents(amount)}",
     )
     row, _open = await _attempt(session, invoice, attempt, amount)
     row.charged_on = today  # retries count from here, whichever path reports the outcome

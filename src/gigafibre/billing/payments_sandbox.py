@@ -31,6 +31,7 @@ from gigafibre.billing.gateway import (
     PaymentActionRequiredError,
     PermanentPaymentError,
     PortalRequest,
+    RefundRequest,
     SavedCard,
     SetupRequest,
     cents,
@@ -183,6 +184,17 @@ class SandboxGateway:
             {**intent, "status": "succeeded", "amount_received": intent["amount"]},
         )
         return ChargeResult(intent["id"], ChargeStatus.succeeded, request.amount)
+
+    async def create_refund(self, request: RefundRequest) -> str:
+        """Refunds a sandbox PaymentIntent; the same key gives the same refund, as on Stripe."""
+        if not request.payment_intent.startswith("pi_sbx_"):
+            raise PermanentPaymentError(
+                f"No such payment_intent: {request.payment_intent}", code="resource_missing"
+            )
+        if request.amount <= 0:
+            raise PermanentPaymentError("Invalid positive integer", code="parameter_invalid")
+        digest = hashlib.sha256(request.idempotency_key.encode()).hexdigest()[:24]
+        return f"re_sbx_{digest}"
 
     async def find(self, session_id: str) -> SandboxSession | None:
         row = await self.session.get(SandboxSession, session_id)

@@ -224,7 +224,12 @@ async def record_payment(
 async def refund_payment(
     session: AsyncSession, *, payment_name: str, amount: Decimal, on: dt.date | None = None
 ) -> PaymentEntry:
-    """Give money back: the invoice it paid is owed again by that much."""
+    """Give money back: first what the payment left as credit, then the invoice is owed again.
+
+    A payment that overpaid its invoice left the excess as a credit; refunding it takes that
+    credit back before reopening the invoice, which is never owed more than its total. Credit
+    already spent on another invoice cannot be refunded from this payment.
+    """
     amount = to_money(amount)
     payment = await session.scalar(
         select(PaymentEntry).where(PaymentEntry.name == payment_name).with_for_update()
@@ -236,29 +241,67 @@ async def refund_payment(
             "Some fields are not valid.",
             fields={"amount": N_("The refund cannot exceed what is left of the payment.")},
         )
+    invoice = (
+        await session.get(SalesInvoice, payment.invoice_id, with_for_update=True)
+        if payment.invoice_id is not None
+        else None
+    )
+    credit = await session.scalar(
+        select(CustomerCredit)
+        .where(
+            CustomerCredit.customer_id == payment.customer_id,
+            CustomerCredit.reason == CreditReason.overpayment,
+            CustomerCredit.note == payment.name,
+        )
+        .with_for_update()
+    )
+    from_credit = min(amount, credit.remaining) if credit is not None else Decimal(0)
+    reopened = amount - from_credit
+    reopenable = invoice.total - invoice.outstanding_amount if invoice is not None else reopened
+    if reopened > reopenable:
+        raise ValidationFailedError(
+            "Some fields are not valid.",
+            fields={
+                "amount": N_(
+                    "Part of this payment was already used as a credit on another invoice; "
+                    "refund less."
+                )
+            },
+        )
     on = on or dt.date.today()
     payment.refunded_amount = payment.refunded_amount + amount
-    if payment.invoice_id is not None:
-        invoice = await session.get(SalesInvoice, payment.invoice_id)
-        if invoice is not None:
-            invoice.outstanding_amount = invoice.outstanding_amount + amount
-            invoice.status = (
-                InvoiceStatus.unpaid
-                if invoice.outstanding_amount >= invoice.total
-                else InvoiceStatus.partly_paid
+    if invoice is not None and reopened > 0:
+        invoice.outstanding_amount = invoice.outstanding_amount + reopened
+        invoice.status = (
+            InvoiceStatus.unpaid
+            if invoice.outstanding_amount >= invoice.total
+            else InvoiceStatus.partly_paid
+        )
+    voucher_name = f"{payment.name}-R{int(payment.refunded_amount * 100)}"
+    vouchers = [
+        ledger.refund_voucher(
+            name=voucher_name,
+            posting_date=on,
+            customer_id=payment.customer_id,
+            amount=amount,
+            mode=payment.mode,
+        )
+    ]
+    if credit is not None and from_credit > 0:
+        credit.remaining = credit.remaining - from_credit
+        vouchers.append(
+            ledger.Voucher(
+                "Overpayment refund",
+                f"{voucher_name}-C",
+                on,
+                payment.customer_id,
+                [
+                    ledger.Posting(ledger.CUSTOMER_CREDITS, debit=from_credit),
+                    ledger.Posting(ledger.RECEIVABLE, credit=from_credit),
+                ],
             )
-    await ledger.post(
-        session,
-        [
-            ledger.refund_voucher(
-                name=f"{payment.name}-R{int(payment.refunded_amount * 100)}",
-                posting_date=on,
-                customer_id=payment.customer_id,
-                amount=amount,
-                mode=payment.mode,
-            )
-        ],
-    )
+        )
+    await ledger.post(session, vouchers)
     await session.flush()
     return payment
 

@@ -279,6 +279,8 @@ TIMELINE_LABELS = {
     "service.suspend_requested": N_("Service suspended for non-payment"),
     "service.restore_requested": N_("Service restored"),
     "payment.disputed": N_("Card payment disputed"),
+    "payment.refunded": N_("Payment refunded"),
+    "payment.refund_sent": N_("Payment refunded to the card"),
     "payment.failed": N_("Pre-authorised payment declined"),
     "payment_method.saved": N_("Card saved for pre-authorised payments"),
 }
