@@ -37,6 +37,7 @@ from gigafibre.live import api as live_api
 from gigafibre.notify import api as notify_api
 from gigafibre.notify import pages as notify_pages
 from gigafibre.ops import pages as ops_pages
+from gigafibre.portal import card as portal_card
 from gigafibre.portal import pages as portal_pages
 from gigafibre.runtime import build_runtime
 from gigafibre.settings import Settings, load_settings
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         payments_api.router,
         payments_api.pages,
         portal_pages.router,
+        portal_card.router,
     ):
         app.include_router(router)
     _add_operational_routes(app)

@@ -308,15 +308,36 @@ async def record_card_payment(
     return PROCESSED
 
 
-def note(session: AsyncSession, customer_id: int, kind: str, summary: str, reference: str) -> None:
+def note(
+    session: AsyncSession,
+    customer_id: int,
+    kind: str,
+    summary: str,
+    reference: str,
+    *,
+    actor: str = "stripe",
+) -> None:
     """A line on the customer's timeline: a kind (translated when shown) and a short detail."""
     session.add(
         TimelineEntry(
             customer_id=customer_id,
             kind=kind,
             summary=summary[:500],
-            actor="stripe",
+            actor=actor,
             reference=reference[:40],
             created_at=utcnow(),
         )
     )
+
+
+async def set_ppa_enabled(
+    session: AsyncSession, *, customer_id: int, provider: str, enabled: bool
+) -> PaymentAccount:
+    """Turn pre-authorised payments on or off; turning them on needs a card on file."""
+    account = await saved_card(session, customer_id=customer_id, provider=provider)
+    if account is None or (enabled and account.payment_method_id is None):
+        raise ConflictError("Save a card first.")
+    account.ppa_enabled = enabled
+    kind = "payment_method.ppa_enabled" if enabled else "payment_method.ppa_disabled"
+    note(session, customer_id, kind, "", "", actor="portal")
+    return account
