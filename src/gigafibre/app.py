@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -134,6 +135,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         background = None
         if settings.run_workers_in_serve:
             background = asyncio.create_task(app.state.runtime.worker.run_forever(stop))
+        # Start-up objects (routes, templates, mappers) live as long as the process: out of the
+        # collector's sight, full collections stay short and requests do not stall behind them.
+        gc.collect()
+        gc.freeze()
         yield
         stop.set()
         if background is not None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy import text
 
 from gigafibre.core.db import Database
 from gigafibre.core.migrate import upgrade_to_head
@@ -68,6 +69,12 @@ async def _seed(settings: Settings, customers: int, seed: int) -> str:
     try:
         async with db.unit_of_work() as session:
             report = await seed_demo(session, customers=customers, seed=seed)
+        if db.engine.dialect.name == "postgresql":
+            # Fresh statistics now, not whenever autovacuum comes (never, where it is off):
+            # without them the planner walks every customer by name for each search.
+            async with db.engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text("ANALYZE"))
     finally:
         await db.dispose()
     return str(report)

@@ -6,7 +6,7 @@ A plain ASGI middleware (not BaseHTTPMiddleware) keeps the per-request cost smal
 from __future__ import annotations
 
 import logging
-import secrets
+import random
 import sys
 import time
 from http.cookies import SimpleCookie
@@ -91,7 +91,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = (_header(scope, b"x-request-id") or secrets.token_hex(8))[:64]
+        request_id = (_header(scope, b"x-request-id") or f"{random.getrandbits(64):016x}")[:64]
         language = request_language(scope, self.default_language)
         token = current_language.set(language)
         structlog.contextvars.bind_contextvars(request_id=request_id)
