@@ -37,6 +37,8 @@ from gigafibre.customers import schemas
 from gigafibre.customers import service as customer_service
 from gigafibre.settings import Settings
 from gigafibre.staff import service as staff_service
+from tests.field.live_seed import seed_dispatch_flow
+from tests.signup.live_seed import seed_signup_world
 
 BACKEND = os.environ.get("GF_TEST_DATABASE", "sqlite")
 REQUIRE_SERVICES = os.environ.get("GF_REQUIRE_SERVICES") == "1"
@@ -265,6 +267,8 @@ async def _prepare(url: str) -> None:
         session.add(subscription)
         await session.flush()
         await run_billing(session, as_of=dt.date.today())
+        await seed_dispatch_flow(session)  # tests/browser/test_dispatch_flow.py
+        await seed_signup_world(session)  # tests/browser/test_signup_flow.py
     await db.dispose()
 
 

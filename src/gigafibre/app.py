@@ -17,10 +17,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gigafibre.addresses import routes as addresses_routes
 from gigafibre.billing import api as billing_api
 from gigafibre.billing import pages as billing_pages
 from gigafibre.billing import payments_api, reports_api
 from gigafibre.billing.payments_webhook import gateway_factory
+from gigafibre.conversations import routes as conversations_routes
 from gigafibre.core import errors
 from gigafibre.core.db import Database
 from gigafibre.core.events import Event
@@ -32,9 +34,14 @@ from gigafibre.core.realtime import build_broker
 from gigafibre.core.web import PACKAGE_DIR, build_templates, render
 from gigafibre.customers import api as customers_api
 from gigafibre.customers import pages as customers_pages
+from gigafibre.devices import routes as devices_routes
+from gigafibre.dispatch import routes as dispatch_routes
+from gigafibre.field import routes as field_routes
 from gigafibre.flows import api as flows_api
 from gigafibre.flows import pages as flows_pages
+from gigafibre.gps import routes as gps_routes
 from gigafibre.live import api as live_api
+from gigafibre.network import routes as network_routes
 from gigafibre.notify import api as notify_api
 from gigafibre.notify import pages as notify_pages
 from gigafibre.ops import pages as ops_pages
@@ -42,6 +49,7 @@ from gigafibre.portal import card as portal_card
 from gigafibre.portal import pages as portal_pages
 from gigafibre.runtime import build_runtime
 from gigafibre.settings import Settings, load_settings
+from gigafibre.signup import routes as signup_routes
 from gigafibre.staff import api as staff_api
 from gigafibre.staff import pages as staff_pages
 from gigafibre.staff.auth import identity_cache
@@ -71,6 +79,7 @@ NAVIGATION = (
         "bi-people",
         (Role.support, Role.billing, Role.dispatch),
     ),
+    NavEntry("dispatch", N_("Dispatch"), "/ops/dispatch", "bi-truck", (Role.dispatch,)),
     NavEntry(
         "flows",
         N_("Agent Flows"),
@@ -83,6 +92,21 @@ NAVIGATION = (
         N_("Outbox"),
         "/ops/outbox",
         "bi-send",
+        (Role.support, Role.dispatch, Role.billing),
+    ),
+    NavEntry("network", N_("Network"), "/ops/network", "bi-router", (Role.support, Role.dispatch)),
+    NavEntry(
+        "tickets",
+        N_("Tickets"),
+        "/ops/tickets",
+        "bi-inbox",
+        (Role.support, Role.dispatch, Role.billing),
+    ),
+    NavEntry(
+        "telephony",
+        N_("Telephony"),
+        "/ops/telephony",
+        "bi-telephone",
         (Role.support, Role.dispatch, Role.billing),
     ),
     NavEntry("reports", N_("Reports"), "/ops/reports", "bi-graph-up", (Role.billing,)),
@@ -206,6 +230,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         payments_api.pages,
         portal_pages.router,
         portal_card.router,
+        *dispatch_routes.ROUTERS,
+        *field_routes.ROUTERS,
+        *conversations_routes.ROUTERS,
+        *devices_routes.ROUTERS,
+        *network_routes.ROUTERS,
+        *addresses_routes.ROUTERS,
+        *signup_routes.ROUTERS,
+        *gps_routes.ROUTERS,
     ):
         app.include_router(router)
     _add_operational_routes(app)
@@ -213,10 +245,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
 
 def _add_operational_routes(app: FastAPI) -> None:
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/ops/", status_code=307)
-
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
         """The process answers."""

@@ -10,6 +10,7 @@ import typer
 import uvicorn
 from sqlalchemy import text
 
+from gigafibre.addresses.cli import addresses_app
 from gigafibre.core.db import Database
 from gigafibre.core.migrate import upgrade_to_head
 from gigafibre.settings import Settings, load_settings
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 staff_app = typer.Typer(help="Create and list staff accounts.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
+app.add_typer(addresses_app, name="addresses")
 
 DEMO_PASSWORD = "gigafibre-demo"  # noqa: S105 - documented demo credential, development only
 DEMO_STAFF = (

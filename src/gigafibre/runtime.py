@@ -24,9 +24,16 @@ from gigafibre.core.outbox import OutboxWorker, Sender
 from gigafibre.core.scheduler import Scheduler
 from gigafibre.core.webhooks import WebhookSender
 from gigafibre.core.worker import BackgroundWorker
+from gigafibre.devices.provisioning import CHANNEL as PROVISION_CHANNEL
+from gigafibre.devices.provisioning import provisioning_sender, provisioning_subscriber
+from gigafibre.dispatch.travel import build_travel_provider
+from gigafibre.field.idempotency import purge_field_keys
 from gigafibre.flows.runtime import advance_due_runs, flow_event_subscriber
+from gigafibre.gps import jobs as gps_jobs
+from gigafibre.network import jobs as network_jobs
 from gigafibre.notify.providers import build_senders
 from gigafibre.settings import Settings
+from gigafibre.signup.events import order_payment_subscriber
 from gigafibre.staff import service as staff_service
 
 
@@ -59,13 +66,19 @@ def build_runtime(
             **build_senders(settings),
             "webhook": WebhookSender(settings.secret_key),
             REFUND_CHANNEL: refund_sender(db, gateway_factory(settings)),
+            PROVISION_CHANNEL: provisioning_sender(settings, db),
         }
     outbox = OutboxWorker(db, senders)
     scheduler = Scheduler(db)
     scheduler.every(
         dt.timedelta(hours=1), "staff.purge_expired_sessions", purge_expired_staff_sessions
     )
+    scheduler.every(dt.timedelta(hours=24), "field.purge_idempotency_keys", purge_field_keys)
     bus.subscribe(flow_event_subscriber(db))
+    bus.subscribe(
+        order_payment_subscriber(db, travel=build_travel_provider(settings), settings=settings)
+    )
+    bus.subscribe(provisioning_subscriber(db))
 
     async def advance_flows() -> int:
         return await advance_due_runs(db)
@@ -79,5 +92,10 @@ def build_runtime(
 
     scheduler.every(dt.timedelta(minutes=5), "billing.email_invoices", email_invoices)
     scheduler.every(dt.timedelta(hours=1), "billing.ppa", ppa_job(gateway_factory(settings)))
-    worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus, duties=[advance_flows])
+    duties = [
+        advance_flows,
+        *network_jobs.install(settings, db, scheduler),
+        *gps_jobs.install(settings, db, scheduler),
+    ]
+    worker = BackgroundWorker(outbox=outbox, scheduler=scheduler, bus=bus, duties=duties)
     return Runtime(bus=bus, outbox=outbox, scheduler=scheduler, worker=worker)

@@ -12,7 +12,7 @@ import json
 import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -46,9 +46,24 @@ class AcsProvider(StrEnum):
     genieacs = "genieacs"
 
 
+class UspProvider(StrEnum):
+    simulated = "simulated"
+    oktopus = "oktopus"
+
+
 class VisionProvider(StrEnum):
     local = "local"
     gemini = "gemini"
+
+
+class TravelProvider(StrEnum):
+    haversine = "haversine"
+    osrm = "osrm"
+
+
+class GpsProvider(StrEnum):
+    simulated = "simulated"
+    traccar = "traccar"
 
 
 class RealtimeBroker(StrEnum):
@@ -103,10 +118,54 @@ class Settings(BaseSettings):
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     genieacs_url: str = "http://127.0.0.1:7557"
+    genieacs_username: str = ""
+    genieacs_password: str = ""
+    acs_timeout_seconds: float = Field(default=10.0, gt=0)
+    usp_provider: UspProvider = UspProvider.simulated
+    oktopus_url: str = "http://127.0.0.1:8000"
+    oktopus_email: str = "admin@gigafibre.ca"
+    oktopus_password: str = ""
     vision_provider: VisionProvider = VisionProvider.local
     vision_max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     gemini_api_key: str = ""
     gemini_model: str = "gemini-2.5-flash"
+    field_photo_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    travel_provider: TravelProvider = TravelProvider.haversine
+    travel_road_factor: float = Field(default=1.3, ge=1.0)
+    travel_speed_kmh: float = Field(default=50.0, gt=0)
+    osrm_url: str = "http://127.0.0.1:5000"
+    osrm_timeout_seconds: float = Field(default=10.0, gt=0)
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    gps_provider: GpsProvider = GpsProvider.simulated
+    gps_poll_seconds: float = Field(default=15.0, gt=0)
+    gps_retention_days: int = Field(default=30, gt=0)
+    traccar_url: str = "http://127.0.0.1:8082"
+    traccar_username: str = ""
+    traccar_password: str = ""
+    olt_poller: Literal["simulated", "snmp", "off"] = "simulated"
+    olt_poll_seconds: float = Field(default=300.0, gt=0)
+    olt_poll_concurrency: int = Field(default=8, gt=0)
+    olt_snmp_timeout_seconds: float = Field(default=2.0, gt=0)
+    olt_snmp_retries: int = Field(default=2, ge=0)
+    onu_reading_retention_days: int = Field(default=30, gt=0)
+    outage_threshold: float = Field(default=0.5, gt=0, le=1)
+    outage_window_minutes: float = Field(default=10.0, gt=0)
+    outage_min_onus: int = Field(default=4, gt=0)
+    kuma_webhook_token: str = ""
+    usp_mqtt_url: str = ""
+    usp_mqtt_topic_prefix: str = "oktopus/usp/v1"
+    mailjet_parse_token: str = ""
+    threecx_webhook_token: str = ""
+    ivr_agent_number: str = ""
+    support_attachment_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    sla_first_response_minutes: dict[str, int] = Field(
+        default_factory=lambda: {"urgent": 30, "high": 120, "medium": 480, "low": 1440}
+    )
+    sla_resolution_minutes: dict[str, int] = Field(
+        default_factory=lambda: {"urgent": 240, "high": 1440, "medium": 4320, "low": 10080}
+    )
+
+    address_search_rate_limit: str = "120/minute"
 
     log_level: str = "INFO"
     log_json: bool = True

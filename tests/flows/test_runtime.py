@@ -175,6 +175,12 @@ async def test_default_templates_are_created_once(tx_database: TransactionalData
         first = await service.ensure_default_templates(session)
         again = await service.ensure_default_templates(session)
         count = await session.scalar(select(func.count()).select_from(FlowRun))
-    assert set(first) <= {"on_payment_received", "on_job_complete", "on_invoice_overdue"}
+    assert set(first) <= {
+        "on_payment_received",
+        "on_job_complete",
+        "on_invoice_overdue",
+        "on_ticket_resolved",
+        "on_outage_detected",
+    }
     assert again == []
     assert count is not None

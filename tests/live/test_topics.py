@@ -60,9 +60,18 @@ def test_anything_else_is_unknown(topic: str) -> None:
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("dispatch", {"dispatch", "network", "customer:C-000123", "technician:TECH-0001"}),
+        (
+            "dispatch",
+            {
+                "dispatch",
+                "conversations",
+                "network",
+                "customer:C-000123",
+                "technician:TECH-0001",
+            },
+        ),
         ("support", {"conversations", "network", "customer:C-000123"}),
-        ("billing", {"customer:C-000123"}),
+        ("billing", {"conversations", "customer:C-000123"}),
         ("tech", set()),
         ("admin", set(ALL)),
     ],

@@ -23,6 +23,8 @@ DEFAULT_LIFETIME = dt.timedelta(hours=24)
 class Audience(StrEnum):
     portal = "portal"
     tech = "tech"
+    accept = "accept"  # a contract to accept (signup); one-time
+    signup = "signup"  # a sign-up order in progress, or a verified contact
 
 
 @dataclass(frozen=True)

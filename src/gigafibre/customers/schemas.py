@@ -283,6 +283,9 @@ TIMELINE_LABELS = {
     "payment.refund_sent": N_("Payment refunded to the card"),
     "payment.failed": N_("Pre-authorised payment declined"),
     "payment_method.saved": N_("Card saved for pre-authorised payments"),
+    "device.reboot": N_("Modem restarted"),
+    "device.refresh": N_("Modem parameters read again"),
+    "device.wifi": N_("Wi-Fi changed"),
     "payment_method.ppa_enabled": N_("Pre-authorised payments turned on"),
     "payment_method.ppa_disabled": N_("Pre-authorised payments turned off"),
 }

@@ -16,14 +16,17 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gigafibre.addresses.demo import seed_addresses
 from gigafibre.billing.models import PaymentEntry, SalesInvoice, Subscription
 from gigafibre.catalog.models import Item
+from gigafibre.conversations.demo import seed_canned_replies
 from gigafibre.customers.models import Customer, ServiceLocation, Tag
-from gigafibre.demo import accounts, catalog_data, field, support
+from gigafibre.demo import accounts, catalog_data, dispatch_board, field, support
 from gigafibre.demo.people import Client, People
 from gigafibre.demo.store import CatalogEntry, Context, quebec_today
 from gigafibre.dispatch.models import DispatchJob, Technician
 from gigafibre.equipment.models import ServiceEquipment
+from gigafibre.network.demo import seed_network
 from gigafibre.tickets.models import Communication, HDTicket
 
 CHUNK = 2000  # customers generated, then written, at a time
@@ -99,8 +102,12 @@ async def _seed(session: AsyncSession, ctx: Context, customers: int) -> SeedRepo
         await store.write(session)
     field.stock(ctx)
     field.schedule(ctx, board, marie=marie, installs=installs, recent=recent, pool=pool)
+    await dispatch_board.fill_days(ctx, session, board, pool)
     await store.write(session)
     await store.finish(session)
+    await seed_addresses(session, rng=ctx.rng)  # after the rest: it reads the locations
+    await seed_network(session)  # OLTs, PON ports and ONUs behind the locations
+    await seed_canned_replies(session)
     return SeedReport(
         customers=store.count(Customer),
         locations=store.count(ServiceLocation),

@@ -98,6 +98,7 @@ def ticket(
             "opened_at": opened,
             "first_responded_at": answered[0] if answered else None,
             "resolved_at": resolved_at,
+            "last_message_at": times[-1],
             "created_at": opened,
             "updated_at": resolved_at or times[-1],
         },

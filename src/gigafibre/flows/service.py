@@ -69,6 +69,55 @@ DEFAULT_TEMPLATES: tuple[dict[str, Any], ...] = (
         ],
         "enabled": True,
     },
+    {
+        "name": "on_ticket_resolved",
+        "title": "Sondage de satisfaction après la résolution d'un billet",
+        "trigger_event": "ticket.resolved",
+        "conditions": [],
+        "steps": [
+            {"type": "wait", "label": "Attendre une heure", "minutes": 60, "until": ""},
+            {
+                "type": "send_sms",
+                "label": "Sondage",
+                "to": "customer",
+                "template": "",
+                "body": "Gigafibre : votre demande {{ event.ticket }} est réglée. Êtes-vous "
+                "satisfait? Répondez OUI ou NON. / Your request is resolved: reply YES or NO.",
+            },
+        ],
+        "enabled": True,
+    },
+    {
+        "name": "on_outage_detected",
+        "title": "Prévenir les clients touchés par une panne",
+        "trigger_event": "outage.detected",
+        "conditions": [],
+        "steps": [
+            {
+                "type": "branch",
+                "label": "Langue du client",
+                "conditions": [{"field": "customer.language", "op": "eq", "value": "en"}],
+                "then_step": 4,
+            },
+            {
+                "type": "send_sms",
+                "label": "Avis de panne (fr)",
+                "to": "customer",
+                "body": "Gigafibre : une panne touche votre secteur ({{ event.olt }}). Nos "
+                "équipes y travaillent; nous vous écrirons au retour du service. "
+                "Réf. {{ event.outage }}",
+            },
+            {"type": "branch", "label": "Fin", "conditions": [], "then_step": 5},
+            {
+                "type": "send_sms",
+                "label": "Outage notice (en)",
+                "to": "customer",
+                "body": "Gigafibre: an outage is affecting your area ({{ event.olt }}). Our "
+                "team is on it; we will text you when service is back. Ref. {{ event.outage }}",
+            },
+        ],
+        "enabled": True,
+    },
 )
 
 

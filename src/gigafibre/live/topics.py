@@ -33,7 +33,7 @@ class Principal:
 # Topic family -> staff roles that may follow it (admin may follow every topic).
 STAFF_ROLES: dict[str, frozenset[str]] = {
     "dispatch": frozenset({Role.dispatch}),
-    "conversations": frozenset({Role.support}),
+    "conversations": frozenset({Role.support, Role.billing, Role.dispatch}),
     "network": frozenset({Role.support, Role.dispatch}),
     "customer": frozenset({Role.support, Role.billing, Role.dispatch}),
     "technician": frozenset({Role.dispatch}),

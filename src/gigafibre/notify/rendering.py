@@ -63,10 +63,14 @@ TEMPLATES: dict[str, TemplateSpec] = {
     "tech_job_link": TemplateSpec(
         ("url", "job"), {"technician_name": "", "date": None, "address": ""}
     ),
+    "technician_absent": TemplateSpec(
+        ("date", "job"), {"window": "", "support_phone": "", **NAME}
+    ),
     "invoice_issued": TemplateSpec(("invoice", "amount", "due_date"), {"url": "", **NAME}),
     "payment_received": TemplateSpec(
         ("amount",), {"invoice": "", "payment": "", "balance": None, **NAME}
     ),
+    "contract_accepted": TemplateSpec((), {"order": "", "contract": "", "fingerprint": "", **NAME}),
     "ticket_reply": TemplateSpec(
         ("ticket", "message"), {"ticket_subject": "", "agent": "", "url": "", **NAME}
     ),

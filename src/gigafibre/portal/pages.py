@@ -16,7 +16,7 @@ from gigafibre.billing.invoice_pdf import render_invoice_pdf
 from gigafibre.core.errors import DomainError, NotFoundError
 from gigafibre.core.i18n import gettext
 from gigafibre.core.web import SessionDep, render
-from gigafibre.portal import service
+from gigafibre.portal import account, service
 from gigafibre.portal.auth import PORTAL_COOKIE, PortalCustomer
 
 router = APIRouter(prefix="/portal", tags=["portal"])
@@ -118,6 +118,7 @@ async def dashboard(request: Request, session: SessionDep, customer: PortalCusto
     invoices = await billing.invoices_for_customer(session, customer_id=customer.id, limit=6)
     subscriptions = await billing.subscriptions_for_customer(session, customer_id=customer.id)
     balance = await billing.customer_balance(session, customer_id=customer.id)
+    appointment = await account.next_appointment(session, customer.id)
     return render(
         request,
         "portal/dashboard.html",
@@ -127,6 +128,9 @@ async def dashboard(request: Request, session: SessionDep, customer: PortalCusto
             "balance": balance,
             "subscriptions": subscriptions,
             "active": "home",
+            "appointment": appointment,
+            "appointment_label": account.appointment_label(appointment, customer.language),
+            "requested": request.query_params.get("requested", "")[:20],
         },
     )
 

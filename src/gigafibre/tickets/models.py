@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigafibre.core.db import Base, Timestamped, utcnow
@@ -36,7 +36,10 @@ class Channel(StrEnum):
 
 
 class HDTicket(Timestamped, Base):
+    """A support request; the inbox lists tickets by their latest message."""
+
     __tablename__ = "hd_ticket"
+    __table_args__ = (Index("ix_hd_ticket_status_last_message", "status", "last_message_at"),)
     naming_series: ClassVar[tuple[str, int]] = ("TKT-", 6)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +59,7 @@ class HDTicket(Timestamped, Base):
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     first_responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_message_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class Direction(StrEnum):
@@ -64,7 +68,11 @@ class Direction(StrEnum):
 
 
 class Communication(Base):
+    """One message, call or internal note. `external_id` is the provider's id (Twilio sid,
+    email Message-ID, 3CX call id): replays are recognised by it, and email threads on it."""
+
     __tablename__ = "communication"
+    __table_args__ = (Index("ix_communication_ticket_created", "ticket_id", "created_at"),)
     naming_series: ClassVar[tuple[str, int]] = ("COM-", 7)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,3 +91,10 @@ class Communication(Base):
     content: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="received")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    author: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    external_id: Mapped[str | None] = mapped_column(String(250), index=True)
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
