@@ -7,8 +7,12 @@ import re
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from gigafibre.core.links import Audience, verify_link_token
+from gigafibre.customers.models import Customer
+from gigafibre.dispatch.models import DispatchJob
+from gigafibre.portal.models import NotificationPreference
 from gigafibre.settings import Settings
 from tests.conftest import LoginAs, TransactionalDatabase
 from tests.dispatch.conftest import World, job_named, outbox
@@ -188,3 +192,31 @@ async def test_moving_to_another_day_keeps_the_window_and_tells_the_customer_aga
     assert after.window_start == before.window_start + dt.timedelta(days=1)
     customer_sms = [m for m in await outbox(tx_database, job) if m.recipient == "+14185550123"]
     assert len(customer_sms) == 2
+
+
+async def test_an_appointment_comes_by_email_only_when_sms_is_turned_off(
+    client: httpx.AsyncClient, login_as: LoginAs, world: World, tx_database: TransactionalDatabase
+) -> None:
+    job = world.jobs["install"]
+    async with tx_database.unit_of_work() as session:
+        found = await session.scalar(select(DispatchJob).where(DispatchJob.name == job))
+        assert found is not None
+        assert found.customer_id is not None
+        customer = await session.get(Customer, found.customer_id)
+        assert customer is not None
+        customer.email = customer.email or "rdv@example.ca"
+        session.add(
+            NotificationPreference(
+                customer_id=customer.id,
+                invoices_by_email=True,
+                reminders_by_sms=True,
+                appointments_by_sms=False,
+            )
+        )
+        phone, email = customer.phone, customer.email
+    await login_as("disp", ("dispatch",))
+    body = {"job": job, "technician": world.techs["ana"], "position": 0}
+    assert (await client.post("/dispatch/assign", json=body)).status_code == 200
+    recipients = {message.recipient for message in await outbox(tx_database, job)}
+    assert email in recipients
+    assert phone not in recipients

@@ -17,6 +17,7 @@ from gigafibre.billing.models import InvoiceStatus, SalesInvoice
 from gigafibre.core.db import utcnow
 from gigafibre.core.events import emit
 from gigafibre.customers.models import Customer, CustomerStatus, TimelineEntry
+from gigafibre.portal.preferences import Notice, customer_wants
 
 REMINDER_EVERY = dt.timedelta(days=7)
 GRACE_PERIOD = dt.timedelta(days=14)
@@ -77,6 +78,9 @@ async def run_dunning(
                 "outstanding": str(invoice.outstanding_amount),
                 "due_date": invoice.due_date.isoformat(),
                 "reminder": invoice.reminders_sent,
+                "reminders_by_sms": await customer_wants(
+                    session, customer.id, Notice.reminder_sms
+                ),
             },
             topics=[f"customer:{customer.name}"],
         )

@@ -18,6 +18,7 @@ from gigafibre.core.db import utcnow
 from gigafibre.customers.models import Customer
 from gigafibre.notify import service as notify
 from gigafibre.notify.providers.email import EmailAttachment
+from gigafibre.portal.preferences import Notice, customer_wants
 
 BATCH = 200
 
@@ -25,8 +26,8 @@ BATCH = 200
 async def email_new_invoices(
     session: AsyncSession, *, company: service.Company, portal_url: str, limit: int = BATCH
 ) -> int:
-    """Queue the email of each invoice not yet sent; invoices of customers without email are
-    marked too, so they are not looked at again."""
+    """Queue the email of each invoice not yet sent; invoices of customers without email, or
+    who chose not to get invoices by email, are marked too, so they are not looked at again."""
     rows = (
         await session.execute(
             select(SalesInvoice, Customer)
@@ -42,7 +43,9 @@ async def email_new_invoices(
     ).all()
     for invoice, customer in rows:
         invoice.emailed_at = utcnow()
-        if not customer.email:
+        if not customer.email or not await customer_wants(
+            session, customer.id, Notice.invoice_email
+        ):
             continue
         view = await service.invoice_view(session, name=invoice.name, company=company)
         await notify.queue_email(

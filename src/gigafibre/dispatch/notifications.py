@@ -16,6 +16,7 @@ from gigafibre.customers.models import Customer, ServiceLocation
 from gigafibre.dispatch.models import DispatchJob, Technician
 from gigafibre.dispatch.routing import LOCAL_TZ
 from gigafibre.notify.service import queue_email, queue_sms
+from gigafibre.portal.preferences import Notice, customer_wants
 from gigafibre.settings import Settings
 
 TECH_LINK_LIFETIME = dt.timedelta(hours=36)  # an evening's assignment still opens next morning
@@ -87,7 +88,7 @@ async def notify_assignment(
         "customer_name": customer.customer_name,
         "company_name": settings.company_name,
     }
-    if customer.phone:
+    if customer.phone and await customer_wants(session, customer.id, Notice.appointment_sms):
         await queue_sms(
             session,
             to=customer.phone,

@@ -20,7 +20,7 @@ DEFAULT_TEMPLATES: tuple[dict[str, Any], ...] = (
         "name": "on_invoice_overdue",
         "title": "Rappel de paiement",
         "trigger_event": "invoice.overdue",
-        "conditions": [],
+        "conditions": [{"field": "event.reminders_by_sms", "op": "ne", "value": False}],
         "steps": [
             {
                 "type": "send_sms",
