@@ -18,6 +18,8 @@ from gigafibre.core.i18n import gettext
 from gigafibre.core.web import SessionDep, render
 from gigafibre.portal import account, service
 from gigafibre.portal.auth import PORTAL_COOKIE, PortalCustomer
+from gigafibre.tickets import service as tickets_service
+from gigafibre.tickets.models import TicketStatus
 
 router = APIRouter(prefix="/portal", tags=["portal"])
 ANSWER_FLOOR_SECONDS = 0.4
@@ -119,6 +121,11 @@ async def dashboard(request: Request, session: SessionDep, customer: PortalCusto
     subscriptions = await billing.subscriptions_for_customer(session, customer_id=customer.id)
     balance = await billing.customer_balance(session, customer_id=customer.id)
     appointment = await account.next_appointment(session, customer.id)
+    tickets = [
+        ticket
+        for ticket in await tickets_service.tickets_for_customer(session, customer_id=customer.id)
+        if ticket.status not in (TicketStatus.resolved, TicketStatus.closed)
+    ]
     return render(
         request,
         "portal/dashboard.html",
@@ -131,6 +138,7 @@ async def dashboard(request: Request, session: SessionDep, customer: PortalCusto
             "appointment": appointment,
             "appointment_label": account.appointment_label(appointment, customer.language),
             "requested": request.query_params.get("requested", "")[:20],
+            "open_tickets": tickets,
         },
     )
 
