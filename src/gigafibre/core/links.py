@@ -67,3 +67,35 @@ def verify_link_token(secret: str, token: str, *, audience: Audience) -> LinkCla
         token_id=str(claims["jti"]),
         expires_at=dt.datetime.fromtimestamp(int(claims["exp"]), tz=dt.UTC),
     )
+
+
+SESSION_LIFETIME = dt.timedelta(days=7)
+
+
+def issue_session_token(
+    secret: str, *, subject: str, audience: str, lifetime: dt.timedelta = SESSION_LIFETIME
+) -> str:
+    """What a spent link is exchanged for: a cookie's JWT of its own audience (portal, tech)."""
+    now = utcnow()
+    claims = {
+        "sub": subject,
+        "aud": audience,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def session_subject(secret: str, token: str, *, audience: str) -> str | None:
+    """The customer or technician a session cookie names, or None if it is not valid."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=audience,
+            options={"require": ["sub", "aud", "exp"]},
+        )
+    except jwt.PyJWTError:
+        return None
+    return str(claims["sub"])

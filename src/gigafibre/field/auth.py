@@ -10,20 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-import jwt
 from fastapi import Depends, Request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigafibre.core.db import utcnow
 from gigafibre.core.errors import AuthenticationRequiredError, ForbiddenError
 from gigafibre.core.i18n import N_
-from gigafibre.core.links import Audience, verify_link_token
+from gigafibre.core.links import (
+    Audience,
+    issue_session_token,
+    session_subject,
+    verify_link_token,
+)
 from gigafibre.core.security import csrf_token, tokens_match
 from gigafibre.core.web import SAFE_METHODS, SessionDep
 from gigafibre.dispatch.models import Technician
-from gigafibre.portal.models import UsedLink
+from gigafibre.portal.service import spend_link
 from gigafibre.settings import Settings
 
 FIELD_COOKIE = "gf_field"
@@ -35,31 +37,13 @@ SIGN_IN = N_("Open the link of your last text message to sign in.")
 
 
 def session_token(secret: str, technician: str) -> str:
-    now = utcnow()
-    return jwt.encode(
-        {
-            "sub": technician,
-            "aud": SESSION_AUDIENCE,
-            "iat": int(now.timestamp()),
-            "exp": int((now + SESSION_LIFETIME).timestamp()),
-        },
-        secret,
-        algorithm="HS256",
+    return issue_session_token(
+        secret, subject=technician, audience=SESSION_AUDIENCE, lifetime=SESSION_LIFETIME
     )
 
 
 def technician_of_session(secret: str, token: str) -> str | None:
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=["HS256"],
-            audience=SESSION_AUDIENCE,
-            options={"require": ["sub", "aud", "exp"]},
-        )
-    except jwt.PyJWTError:
-        return None
-    return str(claims["sub"])
+    return session_subject(secret, token, audience=SESSION_AUDIENCE)
 
 
 def session_technician_name(request: Request) -> str | None:
@@ -85,19 +69,7 @@ async def redeem_link(session: AsyncSession, *, token: str, secret: str) -> Tech
     technician = await _active_technician(session, claims.subject)
     if technician is None:
         raise AuthenticationRequiredError(LINK_INVALID)
-    try:
-        async with session.begin_nested():
-            session.add(
-                UsedLink(
-                    token_id=claims.token_id,
-                    subject=claims.subject,
-                    used_at=utcnow(),
-                    expires_at=claims.expires_at,
-                )
-            )
-            await session.flush()
-    except IntegrityError:
-        raise AuthenticationRequiredError(LINK_USED) from None
+    await spend_link(session, claims, used_message=LINK_USED)
     return technician
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigafibre.core.db import utcnow
 from gigafibre.core.errors import AuthenticationRequiredError, ValidationFailedError
 from gigafibre.core.i18n import N_
-from gigafibre.core.links import Audience, issue_link_token, verify_link_token
+from gigafibre.core.links import (
+    Audience,
+    LinkClaims,
+    issue_link_token,
+    issue_session_token,
+    session_subject,
+    verify_link_token,
+)
 from gigafibre.customers.models import Customer, CustomerStatus
 from gigafibre.customers.normalize import InvalidPhoneError, normalize_phone
 from gigafibre.notify import service as notify
@@ -107,6 +113,12 @@ async def redeem_link(session: AsyncSession, *, token: str, secret: str) -> Cust
     customer = await session.scalar(select(Customer).where(Customer.name == claims.subject))
     if customer is None or customer.status is CustomerStatus.inactive:
         raise AuthenticationRequiredError("This link is not valid or has expired.")
+    await spend_link(session, claims, used_message="This link was already used. Ask for a new one.")
+    return customer
+
+
+async def spend_link(session: AsyncSession, claims: LinkClaims, *, used_message: str) -> None:
+    """Record the link's token id, so a second use of the same link is refused."""
     try:
         async with session.begin_nested():
             session.add(
@@ -119,35 +131,14 @@ async def redeem_link(session: AsyncSession, *, token: str, secret: str) -> Cust
             )
             await session.flush()
     except IntegrityError:
-        raise AuthenticationRequiredError(
-            "This link was already used. Ask for a new one."
-        ) from None
-    return customer
+        raise AuthenticationRequiredError(used_message) from None
 
 
 def session_token(secret: str, customer_name: str) -> str:
-    now = utcnow()
-    return jwt.encode(
-        {
-            "sub": customer_name,
-            "aud": SESSION_AUDIENCE,
-            "iat": int(now.timestamp()),
-            "exp": int((now + SESSION_LIFETIME).timestamp()),
-        },
-        secret,
-        algorithm="HS256",
+    return issue_session_token(
+        secret, subject=customer_name, audience=SESSION_AUDIENCE, lifetime=SESSION_LIFETIME
     )
 
 
 def customer_of_session(secret: str, token: str) -> str | None:
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=["HS256"],
-            audience=SESSION_AUDIENCE,
-            options={"require": ["sub", "aud", "exp"]},
-        )
-    except jwt.PyJWTError:
-        return None
-    return str(claims["sub"])
+    return session_subject(secret, token, audience=SESSION_AUDIENCE)
