@@ -9,6 +9,8 @@ transaction that reads and then writes can fail at once with SQLITE_BUSY under W
 from __future__ import annotations
 
 import datetime as dt
+import time
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -54,6 +56,7 @@ class Timestamped:
 
 
 WRITE_OPTION = "gf_write"
+LONG_WRITE_SECONDS = 2.0
 CommitHook = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -112,6 +115,7 @@ class Database:
     async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """Commit when the block ends normally; roll back on any error."""
         session = self.session(write=write)
+        started = time.monotonic()
         try:
             yield session
             await session.commit()
@@ -120,6 +124,17 @@ class Database:
             raise
         finally:
             await session.close()
+            held = time.monotonic() - started
+            if write and held > LONG_WRITE_SECONDS:
+                # On SQLite a write session holds the database's one write lock throughout:
+                # name the caller, so whoever keeps others waiting can be found.
+                caller = [
+                    f"{frame.name}@{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno}"
+                    for frame in traceback.extract_stack(limit=6)[:-2]
+                ]
+                structlog.get_logger("gigafibre.db").warning(
+                    "db.long_write", seconds=round(held, 2), caller=caller
+                )
         for hook in self._commit_hooks:
             try:
                 await hook(session.info)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -16,12 +16,28 @@ from gigafibre.core.db import Database
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITES_ON_GET = "gf_writes_on_get"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def writes_on_get(endpoint: Endpoint) -> Endpoint:
+    """Mark one of the few GET routes that write (spending a sign-in link, a code made on first
+    view): its requests get a write session, like POST.
+
+    A read session that then writes would, on SQLite, fail at once with "database is locked"
+    whenever another writer committed since its first read; a write session takes the write
+    lock up front and waits its turn instead. Put it under the `@router.get(...)` line.
+    """
+    setattr(endpoint, WRITES_ON_GET, True)
+    return endpoint
 
 
 async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One unit of work per request, committed before the response leaves."""
     db: Database = request.app.state.db
-    async with db.unit_of_work(write=request.method not in SAFE_METHODS) as session:
+    endpoint = request.scope.get("endpoint")
+    write = request.method not in SAFE_METHODS or getattr(endpoint, WRITES_ON_GET, False)
+    async with db.unit_of_work(write=write) as session:
         yield session
 
 

@@ -16,7 +16,7 @@ from gigafibre.core.db import utcnow
 from gigafibre.core.errors import DomainError, ValidationFailedError
 from gigafibre.core.events import emit
 from gigafibre.core.i18n import N_
-from gigafibre.core.web import SessionDep, render
+from gigafibre.core.web import SessionDep, render, writes_on_get
 from gigafibre.customers import schemas as customer_schemas
 from gigafibre.customers import service as customers
 from gigafibre.customers.models import Customer
@@ -71,7 +71,9 @@ async def _account(
 
 
 @router.get("/account")
+@writes_on_get
 async def account(request: Request, session: SessionDep, customer: PortalCustomer) -> Response:
+    """The referral code shown here is made the first time the page is shown."""
     return await _account(request, session, customer)
 
 

@@ -15,7 +15,7 @@ from gigafibre.billing import service as billing
 from gigafibre.billing.invoice_pdf import render_invoice_pdf
 from gigafibre.core.errors import DomainError, NotFoundError
 from gigafibre.core.i18n import gettext
-from gigafibre.core.web import SessionDep, render
+from gigafibre.core.web import SessionDep, render, writes_on_get
 from gigafibre.portal import account, service
 from gigafibre.portal.auth import PORTAL_COOKIE, PortalCustomer
 from gigafibre.tickets import service as tickets_service
@@ -82,6 +82,7 @@ async def login(
 
 
 @router.get("/auth", include_in_schema=False)
+@writes_on_get
 async def redeem(
     request: Request, session: SessionDep, token: Annotated[str, Query(max_length=2000)] = ""
 ) -> Response:

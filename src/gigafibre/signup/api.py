@@ -14,7 +14,7 @@ from gigafibre.catalog.models import Item
 from gigafibre.core.db import Database
 from gigafibre.core.errors import ConflictError
 from gigafibre.core.i18n import current_language, gettext
-from gigafibre.core.web import SessionDep
+from gigafibre.core.web import SessionDep, writes_on_get
 from gigafibre.dispatch.travel import TravelProvider, build_travel_provider
 from gigafibre.portal.auth import PortalCustomer
 from gigafibre.portal.service import parse_contact
@@ -124,6 +124,7 @@ async def verify_otp(request: Request, data: schemas.OtpVerifyInput) -> schemas.
 
 
 @router.get("/referral/mine", response_model=schemas.ReferralMinePublic)
+@writes_on_get
 async def my_referral(
     request: Request, session: SessionDep, customer: PortalCustomer
 ) -> schemas.ReferralMinePublic:
