@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from html.parser import HTMLParser
 
 import httpx
 import pytest
 
-from gigafibre.dispatch import service
+from gigafibre.dispatch import routing, service
+from gigafibre.gps import service as gps_service
+from gigafibre.gps.schemas import PositionReading
 from tests.conftest import LoginAs, TransactionalDatabase
 from tests.dispatch.conftest import World, job_named
 
@@ -183,3 +187,27 @@ async def test_templates_are_seeded_and_editable(
             {"fr": "Déplacer l'ONT", "en": "Move the ONT", "done": False},
             {"fr": "Tester", "en": "Test", "done": False},
         ]
+
+
+async def test_the_map_draws_each_technicians_gps_trail_of_the_day(
+    client: httpx.AsyncClient, login_as: LoginAs, world: World, tx_database: TransactionalDatabase
+) -> None:
+    ana = world.techs["ana"]
+    start, _end = routing.day_bounds(world.day)
+    fixes = [
+        PositionReading(
+            technician=ana,
+            latitude=(4680 + step) / 100,
+            longitude=-71.20,
+            speed_kmh=40.0,
+            recorded_at=start + dt.timedelta(hours=9, minutes=step),
+        )
+        for step in range(3)
+    ]
+    async with tx_database.unit_of_work() as session:
+        await gps_service.record_positions(session, fixes, source="test")
+    await login_as("disp", ("dispatch",))
+    page = (await client.get(f"/ops/dispatch?date={world.day}")).text
+    data = json.loads(page.split('id="board-map-data"')[1].split(">", 1)[1].split("</script>")[0])
+    (trail,) = [t for t in data["trails"] if t["technician"] == ana]
+    assert trail["points"] == [[46.80, -71.20], [46.81, -71.20], [46.82, -71.20]]

@@ -15,6 +15,7 @@ from gigafibre.gps.service import (
     latest_positions,
     purge_positions,
     record_positions,
+    trails,
 )
 from tests.gps.factories import technician
 
@@ -123,3 +124,29 @@ async def test_standing_still_is_stored_only_as_a_heartbeat(session: AsyncSessio
         e for e in await position_events(session) if e.payload["technician"] == "TECH-9107"
     ]
     assert len(announced) == 3
+
+
+async def test_trails_come_in_one_query_thinned_and_within_the_day(session: AsyncSession) -> None:
+    await technician(session, "TECH-9301")
+    await technician(session, "TECH-9302")
+    moving = [reading("TECH-9301", minute, lat=46.80 + minute / 1000) for minute in range(0, 50)]
+    await record_positions(session, moving[:25], source="test")
+    await record_positions(session, moving[25:], source="test")
+    await record_positions(session, [reading("TECH-9302", 5, lat=46.7)], source="test")
+    await record_positions(
+        session, [reading("TECH-9302", 60 * 30, lat=46.9)], source="test"
+    )  # the next day
+    found = await trails(
+        session,
+        ["TECH-9301", "TECH-9302", "TECH-NONE"],
+        T0,
+        T0 + dt.timedelta(hours=12),
+        most=10,
+    )
+    path = found["TECH-9301"]
+    assert 10 <= len(path) <= 11
+    assert path[0] == (46.80, -71.21)
+    assert path[-1] == (moving[-1].latitude, -71.21)  # the newest fix is always kept
+    assert found["TECH-9302"] == [(46.7, -71.21)]
+    assert "TECH-NONE" not in found
+    assert await trails(session, [], T0, T0) == {}

@@ -197,7 +197,7 @@ def _preview(
 
 
 async def _map_data(session: AsyncSession, board: Board, cards: dict[int, Card]) -> dict[str, Any]:
-    """Jobs, routes (home, stops in order, home) and live positions for Leaflet."""
+    """Jobs, routes (home, stops in order, home), live positions and the day's GPS trails."""
     by_name = {card.job.name: card for card in cards.values()}
     jobs = [
         {
@@ -244,6 +244,7 @@ async def _map_data(session: AsyncSession, board: Board, cards: dict[int, Card])
                     }
                 )
     names = {lane.tech.id: lane.key for lane in board.lanes if lane.tech}
+    colours_by_lane = {lane.key: lane.colour for lane in board.lanes}
     positions = [
         {
             "technician": position.technician,
@@ -254,4 +255,18 @@ async def _map_data(session: AsyncSession, board: Board, cards: dict[int, Card])
         for position in await gps_service.latest_positions(session)
         if position.technician in names.values()
     ]
-    return {"jobs": jobs, "routes": routes, "proposed": proposed, "positions": positions}
+    since, until = routing.day_bounds(board.day)
+    trails = [
+        {"technician": name, "colour": colours_by_lane.get(name, "#6c757d"), "points": points}
+        for name, points in (
+            await gps_service.trails(session, list(names.values()), since, until)
+        ).items()
+        if len(points) > 1
+    ]
+    return {
+        "jobs": jobs,
+        "routes": routes,
+        "proposed": proposed,
+        "positions": positions,
+        "trails": trails,
+    }

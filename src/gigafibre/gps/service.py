@@ -24,6 +24,7 @@ POSITION_EVENT = "technician.position"
 STILL_METERS = 15.0  # closer than this to the last stored fix counts as standing still
 STILL_HEARTBEAT = dt.timedelta(minutes=5)
 POSITION_TOPIC = "dispatch"
+TRAIL_POINTS = 200
 
 
 def _position(row: GpsPosition, technician: str) -> TechnicianPosition:
@@ -80,6 +81,44 @@ async def breadcrumbs(
     if until is not None:
         query = query.where(GpsPosition.recorded_at < until)
     return [_position(row, technician) for row in (await session.scalars(query)).all()]
+
+
+async def trails(
+    session: AsyncSession,
+    technicians: Sequence[str],
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    most: int = TRAIL_POINTS,
+) -> dict[str, list[tuple[float, float]]]:
+    """Each technician's path between two moments, oldest first, in one query for the map.
+
+    A day of fixes every few seconds is thinned to at most `most` points per technician (the
+    last fix always kept), which is plenty for a line on a city map.
+    """
+    if not technicians:
+        return {}
+    rows = await session.execute(
+        select(Technician.name, GpsPosition.latitude, GpsPosition.longitude)
+        .join(Technician, Technician.id == GpsPosition.technician_id)
+        .where(
+            Technician.name.in_(list(technicians)),
+            GpsPosition.recorded_at >= since,
+            GpsPosition.recorded_at < until,
+        )
+        .order_by(Technician.name, GpsPosition.recorded_at, GpsPosition.id)
+    )
+    paths: dict[str, list[tuple[float, float]]] = {}
+    for name, latitude, longitude in rows:
+        paths.setdefault(name, []).append((latitude, longitude))
+    thinned = {}
+    for name, points in paths.items():
+        step = max(1, -(-len(points) // most))
+        kept = points[::step]
+        if kept[-1] != points[-1]:
+            kept.append(points[-1])
+        thinned[name] = kept
+    return thinned
 
 
 async def _latest_rows(session: AsyncSession, technician_ids: list[int]) -> dict[int, GpsPosition]:
