@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigafibre.billing import cycle, service
+from gigafibre.billing import cycle, refunds, service
 from gigafibre.billing.models import (
     CreditReason,
     CustomerCredit,
@@ -172,13 +172,13 @@ async def test_payments_settle_partly_fully_and_overpayment_becomes_credit(
     assert overpaid is not None
     assert overpaid.amount == Decimal("5.02")
     # The refund first takes back the 5.02 left as credit; only 14.98 is owed again.
-    await service.refund_payment(session, payment_name=payment.name, amount=Decimal("20.00"))
+    await refunds.refund_payment(session, payment_name=payment.name, amount=Decimal("20.00"))
     assert (invoice.status, invoice.outstanding_amount) == (
         InvoiceStatus.partly_paid,
         Decimal("14.98"),
     )
     assert overpaid.remaining == Decimal(0)
-    await service.refund_payment(session, payment_name=payment.name, amount=Decimal("50.00"))
+    await refunds.refund_payment(session, payment_name=payment.name, amount=Decimal("50.00"))
     assert (invoice.status, invoice.outstanding_amount) == (
         InvoiceStatus.partly_paid,
         Decimal("64.98"),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigafibre.billing import cycle, ledger, service
+from gigafibre.billing import cycle, ledger, refunds, service
 from gigafibre.billing.models import (
     CreditReason,
     GLEntry,
@@ -67,7 +67,7 @@ async def apply(session: AsyncSession, customer_id: int, step: tuple[object, ...
     if payment is not None:
         left = payment.amount - payment.refunded_amount
         try:
-            await service.refund_payment(
+            await refunds.refund_payment(
                 session, payment_name=payment.name, amount=min(step[1], left)
             )  # type: ignore[type-var]
         except ValidationFailedError:

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigafibre.billing import service
+from gigafibre.billing import refunds
 from gigafibre.billing.gateway import (
     GatewayFactory,
     PaymentGateway,
@@ -255,7 +255,7 @@ async def _charge_refunded(session: AsyncSession, obj: dict[str, Any], ctx: Even
     new = total - payment.refunded_amount
     if new <= 0:
         return DUPLICATE
-    await service.refund_payment(session, payment_name=payment.name, amount=new, on=ctx.on)
+    await refunds.refund_payment(session, payment_name=payment.name, amount=new, on=ctx.on)
     customer = await session.get(Customer, payment.customer_id)
     assert customer is not None
     await emit(

@@ -20,11 +20,12 @@ from gigafibre.conversations.schemas import CallEvent
 from gigafibre.conversations.service import customer_by_phone
 from gigafibre.conversations.telephony import record_call
 from gigafibre.conversations.webhooks import SIGNATURE_HEADER
+from gigafibre.core.errors import ErrorBody
 from gigafibre.core.i18n import N_, gettext
 from gigafibre.core.web import SessionDep
 from gigafibre.customers.models import Customer, ServiceLocation
 from gigafibre.network.service import outages_at_location
-from gigafibre.notify.api import BAD_SIGNATURE, ErrorBody, TwilioForm
+from gigafibre.notify.twilio_signature import BAD_SIGNATURE, TwilioForm
 from gigafibre.tickets.models import Direction
 
 router = APIRouter(prefix="/voice", tags=["voice"])

@@ -20,10 +20,10 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, 
 from gigafibre.conversations import attachments as files
 from gigafibre.conversations import service, telephony
 from gigafibre.conversations.schemas import CallEvent
-from gigafibre.core.errors import DomainError, ForbiddenError
+from gigafibre.core.errors import DomainError, ErrorBody, ForbiddenError
 from gigafibre.core.i18n import N_
 from gigafibre.core.web import SessionDep
-from gigafibre.notify.api import BAD_SIGNATURE, ErrorBody, TwilioForm
+from gigafibre.notify.twilio_signature import BAD_SIGNATURE, TwilioForm
 from gigafibre.tickets.models import Channel
 
 router = APIRouter(tags=["webhooks"])

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gigafibre.core.i18n import N_, gettext
@@ -125,3 +126,11 @@ async def http_error_handler(_request: Request, error: Exception) -> JSONRespons
         status_code=error.status_code,
         headers=error.headers,
     )
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx/5xx answer, for OpenAPI `responses=`."""
+
+    error: str
+    message: str
+    fields: dict[str, str]

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.datastructures import UploadFile
 
-from gigafibre.core.errors import NotFoundError, ValidationFailedError
+from gigafibre.core.errors import ErrorBody, NotFoundError, ValidationFailedError
 from gigafibre.core.i18n import N_
 from gigafibre.core.web import SessionDep
 from gigafibre.dispatch.models import JobStatus
@@ -21,7 +21,7 @@ from gigafibre.field import equipment as equipment_service
 from gigafibre.field import photos, schemas, service, views
 from gigafibre.field.auth import FieldTechnician
 from gigafibre.field.idempotency import run_once
-from gigafibre.field.schemas import ERRORS, ErrorBody, multipart_body
+from gigafibre.field.schemas import ERRORS, multipart_body
 from gigafibre.vision import service as vision
 from gigafibre.vision.errors import FileTooLargeError
 from gigafibre.vision.schemas import BarcodeReading

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gigafibre.core.errors import ErrorBody
 from gigafibre.dispatch.models import JobPriority, JobStatus
 from gigafibre.equipment.models import EquipmentStatus, EquipmentType
 
@@ -128,11 +129,6 @@ class EquipmentMatches(BaseModel):
     matched_by: str = Field(description="serial, mac or none")
     results: list[EquipmentOut]
 
-
-class ErrorBody(BaseModel):
-    error: str
-    message: str
-    fields: dict[str, str]
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {

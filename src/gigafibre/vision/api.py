@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
 
+from gigafibre.core.errors import ErrorBody
 from gigafibre.staff.auth import require_staff
 from gigafibre.staff.models import Role
 from gigafibre.staff.service import StaffIdentity
@@ -22,11 +22,6 @@ READERS = (Role.support, Role.dispatch, Role.tech, Role.billing)
 Reader = Annotated[StaffIdentity, Depends(require_staff(*READERS))]
 Provider = Annotated[VisionProvider, Depends(vision_provider)]
 
-
-class ErrorBody(BaseModel):
-    error: str
-    message: str
-    fields: dict[str, str]
 
 
 def _upload_body(accept: str) -> dict[str, Any]:
