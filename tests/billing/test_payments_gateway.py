@@ -25,9 +25,9 @@ from gigafibre.billing.gateway import (
     RetriablePaymentError,
     SetupRequest,
     StripeGateway,
-    verify_signature,
 )
 from gigafibre.billing.payments_sandbox import SandboxGateway
+from gigafibre.billing.stripe_signature import verify_signature
 from tests.billing.test_payments_support import DECLINING_METHOD, STRIPE_KEY, FakeStripe
 
 SECRET = "whsec_contract"

@@ -8,15 +8,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from gigafibre.billing.gateway import (
+from gigafibre.billing.models import InvoiceStatus, PaymentEntry, SalesInvoice
+from gigafibre.billing.payment_models import ProcessedWebhookEvent
+from gigafibre.billing.payments import webhook_secret
+from gigafibre.billing.stripe_signature import (
     SignatureError,
     compute_signature,
     signature_header,
     verify_signature,
 )
-from gigafibre.billing.models import InvoiceStatus, PaymentEntry, SalesInvoice
-from gigafibre.billing.payment_models import ProcessedWebhookEvent
-from gigafibre.billing.payments import webhook_secret
 from gigafibre.settings import Settings
 from tests.billing.test_payments_support import app, event, make_billed_customer, signed  # noqa: F401
 from tests.conftest import TransactionalDatabase

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigafibre.app import create_app
 from gigafibre.billing import payments_api
-from gigafibre.billing.gateway import signature_header
 from gigafibre.billing.models import InvoiceStatus, SalesInvoice
+from gigafibre.billing.stripe_signature import signature_header
 from gigafibre.core.naming import assign_name
 from gigafibre.customers.models import Customer, Language
 from gigafibre.settings import Settings

@@ -8,10 +8,7 @@ three kinds so callers know what to do: try again later, ask the customer to act
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 STRIPE_API = "https://api.stripe.com"
 API_VERSION = "2025-03-31.basil"  # pinned: event and object shapes change between versions
-SIGNATURE_TOLERANCE_SECONDS = 300
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 
@@ -165,54 +161,6 @@ def cents(amount: Decimal) -> int:
 
 def from_cents(value: object) -> Decimal:
     return (Decimal(int(str(value))) / 100).quantize(Decimal("0.01"))
-
-
-# Webhook signatures, exactly as Stripe makes and checks them.
-
-
-class SignatureError(ValueError):
-    """The Stripe-Signature header is missing, malformed, wrong or too old."""
-
-
-def compute_signature(secret: str, payload: bytes, timestamp: int) -> str:
-    signed = f"{timestamp}.".encode() + payload
-    return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-
-
-def signature_header(secret: str, payload: bytes, timestamp: int | None = None) -> str:
-    stamp = int(time.time()) if timestamp is None else timestamp
-    return f"t={stamp},v1={compute_signature(secret, payload, stamp)}"
-
-
-def verify_signature(
-    payload: bytes,
-    header: str | None,
-    secret: str,
-    *,
-    tolerance: int = SIGNATURE_TOLERANCE_SECONDS,
-    now: float | None = None,
-) -> None:
-    """Accept if any `v1` matches (constant time) and `t` is within `tolerance` of now."""
-    if not header or not secret:
-        raise SignatureError("missing signature or secret")
-    timestamp: int | None = None
-    candidates: list[str] = []
-    for item in header.split(","):
-        key, _sep, value = item.strip().partition("=")
-        if key == "t" and value.isdigit():
-            timestamp = int(value)
-        elif key == "v1":
-            candidates.append(value)
-    if timestamp is None or not candidates:
-        raise SignatureError("malformed signature header")
-    expected = compute_signature(secret, payload, timestamp)
-    matched = False
-    for candidate in candidates:
-        matched |= hmac.compare_digest(expected, candidate)
-    if not matched:
-        raise SignatureError("no matching signature")
-    if abs((time.time() if now is None else now) - timestamp) > tolerance:
-        raise SignatureError("timestamp outside the tolerance")
 
 
 def form_encode(params: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:

@@ -35,9 +35,9 @@ from gigafibre.billing.gateway import (
     SavedCard,
     SetupRequest,
     cents,
-    signature_header,
 )
 from gigafibre.billing.payment_models import SandboxMode, SandboxSession, SandboxStatus
+from gigafibre.billing.stripe_signature import signature_header
 from gigafibre.core.db import utcnow
 
 Deliver = Callable[[bytes, str], Awaitable[None]]

@@ -26,10 +26,8 @@ from gigafibre.billing.gateway import (
     PaymentGateway,
     PaymentGatewayError,
     RetriablePaymentError,
-    SignatureError,
     StripeGateway,
     from_cents,
-    verify_signature,
 )
 from gigafibre.billing.models import PaymentEntry, PaymentMode, SalesInvoice
 from gigafibre.billing.payment_models import (
@@ -52,6 +50,7 @@ from gigafibre.billing.payments import (
 )
 from gigafibre.billing.payments_ppa import ppa_attempt_failed, ppa_attempt_succeeded
 from gigafibre.billing.payments_sandbox import SandboxGateway
+from gigafibre.billing.stripe_signature import SignatureError, verify_signature
 from gigafibre.core.db import utcnow
 from gigafibre.core.errors import DomainError
 from gigafibre.core.events import emit
